@@ -1,0 +1,290 @@
+"""Load deployment documents (YAML or JSON) in all three accepted forms into the model.
+
+1. canonical: ``apiVersion: iac.mcp/v1``, ``kind: Deployment``, ``metadata.name``, ``spec``;
+2. seed form: ``{name, resources: [{server, type: "network:vlan", ...}]}`` (type without provider);
+3. seed form: ``{name, serverResources: {opnsense: [...], aws: [...]}}``.
+
+Every error names the file, the resource address (or index) and the property.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ._address import split_type, valid_name
+from ._errors import ConfigError, Location
+from ._model import DeploymentSpec, ResourceOptions, ResourceSpec, VariableSpec
+from ._values import JSON
+
+API_VERSION = "iac.mcp/v1"
+_RESOURCE_KEYS = ("type", "name", "server", "properties", "dependsOn", "options")
+_SEED_ALIASES = {"dependencies": "dependsOn", "depends_on": "dependsOn"}
+_OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
+
+
+def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def read_document(path: str | Path) -> Any:
+    """Parse a YAML or JSON file; raises ConfigError with the line of a syntax error."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"deployment file '{p}' does not exist",
+            hint="pass the file with -f/--file, or create deployment.yaml",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read '{p}': {exc.strerror}") from None
+    if p.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                location=Location(file=str(p)),
+            ) from None
+    try:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"invalid YAML{where}: {problem}", location=Location(file=str(p))) from None
+
+
+def load_file(path: str | Path) -> DeploymentSpec:
+    """Load a deployment from a YAML or JSON file (any of the three forms)."""
+    return load_document(read_document(path), source=str(path))
+
+
+def load_document(doc: Any, *, source: str | None = None) -> DeploymentSpec:
+    """Build a :class:`DeploymentSpec` from a parsed document; raises ConfigError."""
+    return _Loader(source).load(doc)
+
+
+class _Loader:
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+
+    def error(
+        self, message: str, *, address: str | None = None, prop: str | None = None,
+        hint: str | None = None,
+    ) -> ConfigError:
+        return ConfigError(
+            message, location=Location(file=self.source, address=address, property=prop), hint=hint
+        )
+
+    def load(self, doc: Any) -> DeploymentSpec:
+        if not isinstance(doc, dict):
+            raise self.error(
+                "a deployment must be a mapping with 'apiVersion', 'kind', 'metadata' and 'spec'",
+                hint="see docs/deployments.md for the format",
+            )
+        if "apiVersion" in doc or "kind" in doc or "spec" in doc:
+            return self._canonical(doc)
+        return self._seed(doc)
+
+    def _canonical(self, doc: dict[str, Any]) -> DeploymentSpec:
+        self._check_keys(doc, ("apiVersion", "kind", "metadata", "spec"), "")
+        if doc.get("apiVersion") != API_VERSION:
+            raise self.error(
+                f"apiVersion must be '{API_VERSION}', got {doc.get('apiVersion')!r}", prop="apiVersion"
+            )
+        if doc.get("kind") != "Deployment":
+            raise self.error(f"kind must be 'Deployment', got {doc.get('kind')!r}", prop="kind")
+        meta = doc.get("metadata")
+        if not isinstance(meta, dict) or not meta.get("name"):
+            raise self.error("metadata.name is required", prop="metadata.name")
+        spec = doc.get("spec") or {}
+        if not isinstance(spec, dict):
+            raise self.error("spec must be a mapping", prop="spec")
+        self._check_keys(spec, ("variables", "resources", "outputs"), "spec")
+        raw = spec.get("resources") or []
+        if not isinstance(raw, list):
+            raise self.error("spec.resources must be a list", prop="spec.resources")
+        resources = [self._resource(r, f"spec.resources[{i}]", None) for i, r in enumerate(raw)]
+        return self._finish(
+            str(meta["name"]), spec.get("variables"), resources, spec.get("outputs"), "spec"
+        )
+
+    def _seed(self, doc: dict[str, Any]) -> DeploymentSpec:
+        self._check_keys(doc, ("name", "variables", "resources", "serverResources", "outputs"), "")
+        name = doc.get("name")
+        if not name:
+            raise self.error(
+                "a deployment needs a name",
+                prop="name",
+                hint="add 'name: my-deployment' (or use the canonical form with metadata.name)",
+            )
+        resources: list[ResourceSpec] = []
+        raw = doc.get("resources")
+        if raw is not None:
+            if not isinstance(raw, list):
+                raise self.error("resources must be a list", prop="resources")
+            resources.extend(
+                self._resource(r, f"resources[{i}]", None, seed=True) for i, r in enumerate(raw)
+            )
+        by_server = doc.get("serverResources")
+        if by_server is not None:
+            if not isinstance(by_server, dict):
+                raise self.error(
+                    "serverResources must map server names to lists", prop="serverResources"
+                )
+            for server, items in by_server.items():
+                where = f"serverResources.{server}"
+                if not isinstance(items, list):
+                    raise self.error("must be a list of resources", prop=where)
+                resources.extend(
+                    self._resource(r, f"{where}[{i}]", str(server), seed=True)
+                    for i, r in enumerate(items)
+                )
+        return self._finish(str(name), doc.get("variables"), resources, doc.get("outputs"), "")
+
+    def _check_keys(self, obj: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+        for key in obj:
+            if key not in allowed:
+                prop = f"{where}.{key}" if where else str(key)
+                raise self.error(
+                    f"unknown field '{key}'",
+                    prop=prop,
+                    hint=_suggest(str(key), allowed) or "allowed: " + ", ".join(allowed),
+                )
+
+    def _resource(
+        self, raw: Any, where: str, group_server: str | None, *, seed: bool = False
+    ) -> ResourceSpec:
+        if not isinstance(raw, dict):
+            raise self.error("a resource must be a mapping with type, name and properties", prop=where)
+        raw = {_SEED_ALIASES.get(k, k): v for k, v in raw.items()}
+        rtype = raw.get("type")
+        name = raw.get("name")
+        label = f"{where} ({name})" if isinstance(name, str) else where
+        for key in raw:
+            if key not in _RESOURCE_KEYS:
+                raise self.error(
+                    f"unknown field '{key}'", prop=f"{label}.{key}",
+                    hint=_suggest(str(key), _RESOURCE_KEYS) or "allowed: " + ", ".join(_RESOURCE_KEYS),
+                )
+        if not isinstance(rtype, str) or not rtype:
+            raise self.error("'type' is required, e.g. 'local:file'", prop=f"{label}.type")
+        if not isinstance(name, str) or not valid_name(name):
+            raise self.error(
+                f"name {name!r} is invalid: use letters, digits, '-' and '_' (no dots or colons)",
+                prop=f"{where}.name",
+            )
+        server = raw.get("server", group_server)
+        if server is not None and (not isinstance(server, str) or not valid_name(server)):
+            raise self.error(f"server {server!r} is not a valid server name", prop=f"{label}.server")
+        full_type = rtype
+        if seed and server is not None and not rtype.startswith(f"{server}:"):
+            # seed forms: the type is relative to its server ({server: opnsense, type: network:vlan})
+            full_type = f"{server}:{rtype}"
+        try:
+            provider, _ = split_type(full_type)
+        except ValueError as exc:
+            raise self.error(str(exc), prop=f"{label}.type") from None
+        server = server or provider
+        address = ":".join((server, *full_type.split(":")[1:], name))
+        props = raw.get("properties", {})
+        if props is None:
+            props = {}
+        if not isinstance(props, dict):
+            raise self.error("properties must be a mapping", address=address, prop="properties")
+        deps = raw.get("dependsOn", [])
+        if isinstance(deps, str):
+            deps = [deps]
+        if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
+            raise self.error("dependsOn must be a list of addresses or names", address=address,
+                             prop="dependsOn")
+        options = self._options(raw.get("options"), address)
+        return ResourceSpec(
+            type=full_type, name=name, server=server, properties=_plain(props),
+            depends_on=tuple(deps), options=options,
+        )
+
+    def _options(self, raw: Any, address: str) -> ResourceOptions:
+        if raw is None:
+            return ResourceOptions()
+        if not isinstance(raw, dict):
+            raise self.error("options must be a mapping", address=address, prop="options")
+        for key in raw:
+            if key not in _OPTION_KEYS:
+                raise self.error(
+                    f"unknown option '{key}'", address=address, prop=f"options.{key}",
+                    hint=_suggest(str(key), _OPTION_KEYS) or "allowed: " + ", ".join(_OPTION_KEYS),
+                )
+        try:
+            return ResourceOptions.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"])
+            raise self.error(first["msg"], address=address, prop=f"options.{field}") from None
+
+    def _finish(
+        self, name: str, variables: Any, resources: list[ResourceSpec], outputs: Any, where: str
+    ) -> DeploymentSpec:
+        pre = f"{where}." if where else ""
+        if not valid_name(name):
+            raise self.error(
+                f"deployment name {name!r} is invalid: use letters, digits, '-' and '_'",
+                prop="metadata.name" if where else "name",
+            )
+        vars_out: dict[str, VariableSpec] = {}
+        if variables is not None:
+            if not isinstance(variables, dict):
+                raise self.error("variables must be a mapping", prop=f"{pre}variables")
+            for vname, vraw in variables.items():
+                prop = f"{pre}variables.{vname}"
+                if not isinstance(vraw, dict):
+                    vraw = {"default": vraw, "type": _infer_type(vraw)}
+                try:
+                    vars_out[str(vname)] = VariableSpec.model_validate(vraw)
+                except ValidationError as exc:
+                    first = exc.errors()[0]
+                    field = ".".join(str(p) for p in first["loc"])
+                    raise self.error(first["msg"], prop=f"{prop}.{field}") from None
+        if outputs is not None and not isinstance(outputs, dict):
+            raise self.error("outputs must be a mapping of name to value", prop=f"{pre}outputs")
+        seen: dict[str, int] = {}
+        for idx, r in enumerate(resources):
+            if r.address in seen:
+                raise self.error(
+                    f"duplicate resource: '{r.address}' is declared twice (entries {seen[r.address]}"
+                    f" and {idx})",
+                    address=r.address,
+                    hint="names must be unique per server and type",
+                )
+            seen[r.address] = idx
+        return DeploymentSpec(
+            name=name, variables=vars_out, resources=tuple(resources),
+            outputs=_plain(outputs or {}), source=self.source,
+        )
+
+
+def _infer_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "object"
+    return "string"
+
+
+def _plain(value: Any) -> dict[str, JSON]:
+    """YAML may produce dates and other non-JSON scalars; make everything JSON."""
+    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]

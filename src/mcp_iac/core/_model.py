@@ -1,0 +1,87 @@
+"""The desired-state model: a deployment, its variables, resources, options and outputs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._address import make_address, split_type
+from ._values import JSON
+
+VariableType = Literal["string", "integer", "number", "boolean", "list", "object", "any"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ResourceOptions(_Frozen):
+    """Per-resource behaviour, one field at a time.
+
+    - ``protect``: any plan that would delete or replace the resource is refused.
+    - ``ignore_changes`` (``ignoreChanges``): property paths (``tags.owner``, ``rules[0]``) ignored
+      when diffing desired against recorded values and when reporting drift.
+    - ``delete_before_replace`` (``deleteBeforeReplace``): on replace, delete the old object first
+      (default: create the new one first, then delete the old one).
+    - ``timeout_seconds`` (``timeoutSeconds``): limit for each provider call of this resource.
+    - ``retries``: how many times a retryable provider error is retried, with backoff and jitter.
+    """
+
+    protect: bool = False
+    ignore_changes: tuple[str, ...] = Field(default=(), alias="ignoreChanges")
+    delete_before_replace: bool = Field(default=False, alias="deleteBeforeReplace")
+    timeout_seconds: float = Field(default=300.0, alias="timeoutSeconds", gt=0)
+    retries: int = Field(default=2, ge=0, le=20)
+
+
+class ResourceSpec(_Frozen):
+    """One desired resource. ``type`` always carries the provider prefix."""
+
+    type: str
+    name: str
+    server: str
+    properties: dict[str, JSON] = Field(default_factory=dict)
+    depends_on: tuple[str, ...] = Field(default=(), alias="dependsOn")
+    options: ResourceOptions = Field(default_factory=ResourceOptions)
+
+    @property
+    def provider(self) -> str:
+        return split_type(self.type)[0]
+
+    @property
+    def address(self) -> str:
+        return make_address(self.server, self.type, self.name)
+
+
+class VariableSpec(_Frozen):
+    """A typed deployment input, overridable with ``--var name=value``.
+
+    A variable without a ``default`` key is required (an explicit ``default: null`` is not).
+    """
+
+    @property
+    def required(self) -> bool:
+        return "default" not in self.model_fields_set
+
+    type: VariableType = "string"
+    default: JSON = None
+    description: str = ""
+    sensitive: bool = False
+
+
+class DeploymentSpec(_Frozen):
+    """A named set of resources (a stack), as loaded from a file or built in Python."""
+
+    name: str
+    variables: dict[str, VariableSpec] = Field(default_factory=dict)
+    resources: tuple[ResourceSpec, ...] = ()
+    outputs: dict[str, JSON] = Field(default_factory=dict)
+    source: str | None = None
+    """The file it was loaded from, for error messages."""
+
+    def resource(self, address: str) -> ResourceSpec | None:
+        for r in self.resources:
+            if r.address == address:
+                return r
+        return None
