@@ -1,0 +1,158 @@
+"""The provider's own records under its data directory.
+
+::
+
+    <data_dir>/keys/<sha256(idempotency key)>.json   KeyRecord: key, type, id, state, name, urn
+    <data_dir>/data/<id>.json                        a local:data object
+    <data_dir>/command/<id>.json                     a local:command object (state and outputs)
+
+Every record is written atomically and durably (see ``_fs``). These classes do blocking I/O;
+handlers call them through ``blocking`` so the event loop stays free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from pathlib import Path
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mcp_iac.core import ProviderError
+
+from . import _fs
+
+KeyState = Literal["creating", "created"]
+
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://iac.mcp/providers/local")
+
+R = TypeVar("R", bound=BaseModel)
+
+
+def object_id(idempotency_key: str) -> str:
+    """The deterministic id of an object created with ``idempotency_key`` (a UUID 5)."""
+    return str(uuid.uuid5(_NAMESPACE, idempotency_key))
+
+
+def _parse(model: type[R], path: Path) -> R | None:
+    raw = _fs.read_json(path)
+    if raw is None:
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise ProviderError(
+            "INTERNAL", f"record '{path}' does not have the expected shape: {exc}"
+        ) from exc
+
+
+class KeyRecord(BaseModel):
+    """That a create with ``key`` is making (``creating``) or made (``created``) object ``id``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    type: str
+    id: str
+    state: KeyState
+    name: str = ""
+    urn: str = ""
+
+
+class KeyStore:
+    """Idempotency key records, one file per key."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path(self, key: str) -> Path:
+        """Where the record of ``key`` lives."""
+        return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+    def get(self, key: str) -> KeyRecord | None:
+        """The record of ``key``, or None.
+
+        Raises:
+            ProviderError: the record exists but cannot be read.
+        """
+        return _parse(KeyRecord, self.path(key))
+
+    def put(self, record: KeyRecord) -> None:
+        """Write ``record`` atomically and durably (file and directory fsynced).
+
+        Raises:
+            ProviderError: the write failed; the previous record is unchanged.
+        """
+        _fs.write_json(self.path(record.key), record.model_dump(mode="json"))
+
+    def remove(self, key: str) -> None:
+        """Forget ``key``; nothing happens when there is no record.
+
+        Raises:
+            ProviderError: the record exists and could not be removed.
+        """
+        _fs.remove(self.path(key))
+
+    def all(self, type_: str) -> list[KeyRecord]:
+        """Every record of resource type ``type_``.
+
+        Raises:
+            ProviderError: the directory or a record cannot be read.
+        """
+        records = (_parse(KeyRecord, p) for p in _fs.json_files(self.directory))
+        return [r for r in records if r is not None and r.type == type_]
+
+    def owners(self, type_: str, id_: str) -> list[KeyRecord]:
+        """Records of ``type_`` that point at object ``id_`` (a scan of all keys).
+
+        Raises:
+            ProviderError: the directory or a record cannot be read.
+        """
+        return [r for r in self.all(type_) if r.id == id_]
+
+
+class RecordStore(Generic[R]):
+    """Objects that are records themselves (``local:data``, ``local:command``), by UUID id."""
+
+    def __init__(self, directory: Path, model: type[R]) -> None:
+        self.directory = directory
+        self.model = model
+
+    def path(self, id_: str) -> Path | None:
+        """Where object ``id_`` lives; None when ``id_`` is not a canonical UUID (names nothing)."""
+        try:
+            canonical = str(uuid.UUID(id_))
+        except ValueError:
+            return None
+        return self.directory / f"{canonical}.json" if canonical == id_ else None
+
+    def get(self, id_: str) -> R | None:
+        """Object ``id_``, or None when it does not exist.
+
+        Raises:
+            ProviderError: the record exists but cannot be read.
+        """
+        path = self.path(id_)
+        return None if path is None else _parse(self.model, path)
+
+    def put(self, id_: str, record: R) -> None:
+        """Write object ``id_`` atomically and durably.
+
+        Raises:
+            ProviderError: ``id_`` is not a UUID, or the write failed.
+        """
+        path = self.path(id_)
+        if path is None:
+            raise ProviderError("VALIDATION", f"'{id_}' is not an id of this provider")
+        _fs.write_json(path, record.model_dump(mode="json", by_alias=True))
+
+    def remove(self, id_: str) -> None:
+        """Remove object ``id_``; nothing happens when it does not exist.
+
+        Raises:
+            ProviderError: the record exists and could not be removed.
+        """
+        path = self.path(id_)
+        if path is not None:
+            _fs.remove(path)
