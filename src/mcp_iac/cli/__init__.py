@@ -1,1 +1,40 @@
-"""mcp-iac."""
+"""The command line: ``mcp-iac``. Exit codes: 0 ok, 1 failed, 2 invalid input, 3 policy,
+4 state locked, 5 drift (with ``drift --exit-code``)."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from mcp_iac.core import IacError
+
+from ._console import err, error
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns (and, from the console script, exits with)
+    the exit code. Usage errors exit 2 (from Typer), user errors print no traceback."""
+    from ._app import app
+
+    try:
+        app(args=argv, prog_name="mcp-iac", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except IacError as exc:
+        error(exc.message, exc.hint)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        code = 130
+    except Exception:  # noqa: BLE001  # a bug: show it in full, exit 1
+        err.print("[bold red]Internal error[/] (a bug in mcp-iac; please report it):")
+        traceback.print_exc()
+        code = 1
+    else:
+        code = 0
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+__all__ = ["main"]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from mcp_iac.protocol import (
@@ -92,10 +93,13 @@ class StateStore(Protocol):
     def resources(self, deployment: str) -> dict[str, ResourceRecord]:
         """Current resources of ``deployment`` keyed by address."""
         ...
-    def put_resource(self, deployment: str, record: ResourceRecord) -> None:
-        """Record (insert or replace) one resource outside the journal (refresh, import)."""
+    def write_resources(
+        self, deployment: str, *, records: Sequence[ResourceRecord] = (),
+        remove: Sequence[str] = (),
+    ) -> None:
+        """Upsert ``records`` and remove the resources at addresses ``remove``, in one
+        transaction, outside the journal (refresh, import, bookkeeping). Bumps the serial."""
         ...
-    def remove_resource(self, deployment: str, address: str) -> None: ...
     def set_outputs(self, deployment: str, outputs: dict[str, Any]) -> None: ...
 
     # locking
@@ -130,12 +134,12 @@ class StateStore(Protocol):
         self,
         op_id: int,
         *,
-        record: ResourceRecord | None = None,
-        remove: str | None = None,
+        records: Sequence[ResourceRecord] = (),
+        remove: Sequence[str] = (),
         result_id: str | None = None,
     ) -> None:
-        """Mark the operation done and, in the same transaction, upsert ``record`` and/or remove
-        the resource at address ``remove``."""
+        """Mark the operation done and, in the same transaction, upsert ``records`` and remove
+        the resources at addresses ``remove`` (bumps the serial)."""
         ...
     def fail_operation(self, op_id: int, error: str) -> None: ...
     def resolve_operation(
@@ -143,10 +147,11 @@ class StateStore(Protocol):
         op_id: int,
         *,
         status: str,
-        record: ResourceRecord | None = None,
-        remove: str | None = None,
+        records: Sequence[ResourceRecord] = (),
+        remove: Sequence[str] = (),
     ) -> None:
-        """Close a pending operation found after a crash (``recovered`` or ``abandoned``)."""
+        """Close a pending operation found after a crash (``recovered`` or ``abandoned``), with
+        the same atomic record changes as ``complete_operation``."""
         ...
     def pending_operations(self, deployment: str) -> list[Operation]: ...
     def operations(self, run_id: int) -> list[Operation]: ...

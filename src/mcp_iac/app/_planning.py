@@ -1,0 +1,206 @@
+"""Use cases that read: load, validate, plan, graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+
+from mcp_iac.core import JSON, ConfigError, DeploymentSpec, Location, is_unknown, reveal
+from mcp_iac.engine import (
+    BoundDeployment,
+    Mode,
+    Plan,
+    bind,
+    make_plan,
+    resolve,
+)
+from mcp_iac.protocol import ResourceTypeSchema
+
+from ._project import Project
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    spec: DeploymentSpec
+    bound: BoundDeployment
+
+
+def load(project: Project, spec: DeploymentSpec, variables: Mapping[str, Any] | None) -> Loaded:
+    """Bind a loaded deployment (variables, references, secrets); raises ConfigError."""
+    return Loaded(spec, bind(spec, variables, environ=project.environ))
+
+
+async def schemas_for(
+    project: Project, types_by_server: Mapping[str, set[str]], *, source: str | None = None
+) -> dict[str, ResourceTypeSchema | None]:
+    """Describe each server once; check every type is offered by its server."""
+    out: dict[str, ResourceTypeSchema | None] = {}
+    for server, types in sorted(types_by_server.items()):
+        provider = await project.providers.get(server)
+        described = await provider.describe()
+        offered = {t.type: t for t in described.types}
+        for type_ in sorted(types):
+            if type_ not in offered:
+                import difflib
+
+                close = difflib.get_close_matches(type_, list(offered), n=1)
+                raise ConfigError(
+                    f"server '{server}' offers no resource type '{type_}'",
+                    location=Location(file=source),
+                    hint=f"did you mean '{close[0]}'?" if close
+                    else "it offers: " + ", ".join(sorted(offered)),
+                )
+            out[type_] = offered[type_]
+    return out
+
+
+def _types_by_server(bound: BoundDeployment | None, extra: Sequence[tuple[str, str]] = ()) -> dict[str, set[str]]:
+    wanted: dict[str, set[str]] = {}
+    if bound is not None:
+        for r in bound.resources.values():
+            wanted.setdefault(r.spec.server, set()).add(r.spec.type)
+    for server, type_ in extra:
+        wanted.setdefault(server, set()).add(type_)
+    return wanted
+
+
+async def validate(
+    project: Project, loaded: Loaded, *, schemas: Mapping[str, ResourceTypeSchema | None]
+) -> list[str]:
+    """Ask providers to validate every resource whose properties are known before apply."""
+    problems: list[str] = []
+    by_address = loaded.bound.resources
+
+    def _no_refs(address: str, path: Any) -> object:
+        from mcp_iac.core import UNKNOWN
+
+        return UNKNOWN
+
+    def _secret(key: str) -> object:
+        return "(sensitive)"
+
+    async def check(address: str) -> None:
+        res = by_address[address]
+        values = resolve(res.template, _no_refs, _secret)
+        if is_unknown(values):
+            return
+        plain = reveal(values)
+        assert isinstance(plain, dict)
+        provider = await project.providers.get(res.spec.server)
+        for issue in await provider.validate(res.spec.type, plain):
+            problems.append(
+                f"{loaded.spec.source or ''}: resource '{address}', property '{issue.path}': "
+                f"{issue.message}".lstrip(": ")
+            )
+
+    limiter = anyio.CapacityLimiter(32)
+
+    async def guarded(address: str) -> None:
+        async with limiter:
+            await check(address)
+
+    async with anyio.create_task_group() as tg:
+        for address in by_address:
+            tg.start_soon(guarded, address)
+    _ = schemas
+    return sorted(problems)
+
+
+async def plan(
+    project: Project,
+    loaded: Loaded | None,
+    *,
+    deployment: str,
+    mode: Mode = "apply",
+    targets: Sequence[str] = (),
+    check: bool = True,
+    refresh: bool = False,
+) -> Plan:
+    """Plan ``loaded`` against the recorded state; changes nothing.
+
+    With ``refresh`` the recorded resources are first read back from their providers (in
+    memory only) so the plan also repairs drift.
+
+    Raises:
+        ConfigError, CycleError, UnresolvedReference: invalid deployment or targets.
+        ProtectedResource: the plan would delete or replace a protected resource.
+    """
+    record = project.state.deployment(deployment)
+    recorded = project.state.resources(deployment)
+    if refresh and recorded:
+        from ._readback import read_back
+
+        back = await read_back(project, recorded)
+        if back.errors:
+            raise ConfigError(
+                "could not read back: " + "; ".join(f"{a}: {e}" for a, e in back.errors.items()),
+                hint="fix access to the servers, or plan without --refresh",
+            )
+        recorded = back.records
+    bound = loaded.bound if loaded is not None else None
+    extra = [(r.server, r.type) for r in recorded.values()]
+    schemas = await schemas_for(project, _types_by_server(bound, extra),
+                                source=loaded.spec.source if loaded else None)
+    result = make_plan(
+        bound, recorded, deployment=deployment, schemas=schemas,
+        lineage=record.lineage if record else None, serial=record.serial if record else 0,
+        mode=mode, targets=targets, environ=project.environ,
+    )
+    if check and loaded is not None:
+        changing = {s.address for s in result.steps if s.action in ("create", "update", "replace")}
+        if changing:
+            subset = Loaded(loaded.spec, _only(loaded.bound, changing))
+            problems = await validate(project, subset, schemas=schemas)
+            if problems:
+                raise ConfigError(
+                    "the provider rejected the deployment:\n  " + "\n  ".join(problems),
+                    hint="fix the properties named above",
+                )
+    pending = project.state.pending_operations(deployment)
+    if pending:
+        from dataclasses import replace
+
+        result = replace(result, warnings=(
+            *result.warnings,
+            f"an interrupted run left {len(pending)} pending operation(s); `mcp-iac up` "
+            "reconciles them with the providers first, which may change this plan",
+        ))
+    return result
+
+
+def _only(bound: BoundDeployment, addresses: set[str]) -> BoundDeployment:
+    from dataclasses import replace
+
+    return replace(bound, resources={a: r for a, r in bound.resources.items() if a in addresses})
+
+
+def graph_text(bound: BoundDeployment, fmt: str) -> str:
+    """The desired dependency graph as Mermaid or DOT."""
+    ids = {a: f"n{i}" for i, a in enumerate(bound.resources)}
+    if fmt == "mermaid":
+        lines = ["graph LR"]
+        for a in bound.resources:
+            lines.append(f'  {ids[a]}["{a}"]')
+        for a, r in bound.resources.items():
+            for d in r.dependencies:
+                lines.append(f"  {ids[d]} --> {ids[a]}")
+        return "\n".join(lines) + "\n"
+    if fmt == "dot":
+        lines = [f'digraph "{bound.name}" {{', "  rankdir=LR;", "  node [shape=box];"]
+        for a in bound.resources:
+            lines.append(f'  "{a}";')
+        for a, r in bound.resources.items():
+            for d in r.dependencies:
+                lines.append(f'  "{d}" -> "{a}";')
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+    raise ConfigError(f"unknown graph format '{fmt}'", hint="use --format mermaid or --format dot")
+
+
+def outputs_json(values: Mapping[str, Any]) -> dict[str, JSON]:
+    from mcp_iac.core import redact
+
+    return {k: redact(v) for k, v in values.items()}

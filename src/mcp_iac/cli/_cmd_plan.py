@@ -1,0 +1,103 @@
+"""Commands that read: validate, plan, graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import anyio
+import typer
+
+from mcp_iac import app as usecases
+from mcp_iac.core import ConfigError
+
+from ._common import FileOpt, JsonOpt, StateOpt, TargetOpt, VarOpt, load_deployment, project
+from ._console import out, print_json
+from ._render import render_plan
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)
+    app.command("plan")(plan)
+    app.command("graph")(graph)
+
+
+def validate(file: FileOpt = None, var: VarOpt = None, state: StateOpt = None,
+             json: JsonOpt = False) -> None:
+    """Check a deployment: syntax, variables, references, cycles, provider schemas."""
+    proj = project(state)
+    try:
+        loaded = load_deployment(proj, file, var)
+        from mcp_iac.engine import topo_order
+
+        topo_order({a: list(r.dependencies) for a, r in loaded.bound.resources.items()})
+
+        async def run() -> list[str]:
+            types: dict[str, set[str]] = {}
+            for r in loaded.bound.resources.values():
+                types.setdefault(r.spec.server, set()).add(r.spec.type)
+            schemas = await usecases.schemas_for(proj, types, source=loaded.spec.source)
+            return await usecases.validate(proj, loaded, schemas=schemas)
+
+        problems = anyio.run(run)
+    finally:
+        proj.close()
+    if problems:
+        raise ConfigError("the provider rejected the deployment:\n  " + "\n  ".join(problems))
+    if json:
+        print_json({"valid": True, "deployment": loaded.spec.name,
+                    "resources": len(loaded.bound.resources)})
+    else:
+        out.print(f"[green]Valid:[/] deployment '{loaded.spec.name}' with "
+                  f"{len(loaded.bound.resources)} resource(s).")
+
+
+def plan(
+    file: FileOpt = None,
+    var: VarOpt = None,
+    state: StateOpt = None,
+    target: TargetOpt = None,
+    destroy: Annotated[bool, typer.Option("--destroy", help="Plan deleting everything.")] = False,
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", help="Save the plan to apply exactly with: mcp-iac up PLANFILE")] = None,
+    json: JsonOpt = False,
+    show_unchanged: Annotated[bool, typer.Option(
+        "--show-unchanged", help="List unchanged resources too.")] = False,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Read resources back first (shows drift repairs too).")] = False,
+) -> None:
+    """Show what `up` would change, and why, without changing anything."""
+    proj = project(state)
+    try:
+        loaded = load_deployment(proj, file, var)
+        the_plan = anyio.run(lambda: usecases.plan(
+            proj, loaded, deployment=loaded.spec.name,
+            mode="destroy" if destroy else "apply", targets=target or (), refresh=refresh))
+    finally:
+        proj.close()
+    if out_file is not None:
+        the_plan.save(out_file)
+    if json:
+        print_json(the_plan.to_dict())
+        return
+    render_plan(the_plan, show_unchanged=show_unchanged)
+    if out_file is not None:
+        out.print(f"\nSaved the plan to [bold]{out_file}[/]; apply exactly it with "
+                  f"[bold]mcp-iac up {out_file}[/].")
+
+
+def graph(
+    file: FileOpt = None,
+    var: VarOpt = None,
+    state: StateOpt = None,
+    format_: Annotated[str, typer.Option("--format", help="mermaid or dot")] = "mermaid",
+) -> None:
+    """Print the deployment's dependency graph as Mermaid or DOT."""
+    proj = project(state)
+    try:
+        loaded = load_deployment(proj, file, var)
+    finally:
+        proj.close()
+    import sys
+
+    sys.stdout.write(usecases.graph_text(loaded.bound, format_))

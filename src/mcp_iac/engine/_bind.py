@@ -1,0 +1,335 @@
+"""Bind a deployment's references to resources, variables and secrets.
+
+Binding turns every ``${...}`` into its canonical form (``${<address>.<path>}``), substitutes
+variables, checks secrets exist, and collects the dependency edges (explicit ``dependsOn`` plus one
+per reference). Errors name the file, the resource and the property, with "did you mean".
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp_iac.core import (
+    JSON,
+    ConfigError,
+    CycleError,
+    DeploymentSpec,
+    GrammarError,
+    Location,
+    Ref,
+    ResourceSpec,
+    UnresolvedReference,
+    VariableSpec,
+    escape_literal,
+    format_path,
+    make_urn,
+    parse_template,
+)
+
+SECRET_ENV_PREFIX = "MCP_IAC_SECRET_"
+
+
+@dataclass(frozen=True, slots=True)
+class BoundResource:
+    """A desired resource with canonical references and its dependency addresses."""
+
+    spec: ResourceSpec
+    address: str
+    urn: str
+    template: dict[str, JSON]
+    """Properties with variables substituted and references in canonical ``${address.path}``."""
+    dependencies: tuple[str, ...]
+    """Addresses this resource depends on (explicit and implicit), sorted."""
+    ref_dependencies: frozenset[str] = frozenset()
+    """The subset of ``dependencies`` that come from references (values flow from them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoundDeployment:
+    name: str
+    source: str | None
+    resources: dict[str, BoundResource]
+    """By address, in declaration order."""
+    outputs: dict[str, JSON]
+    variables: dict[str, JSON]
+    secrets: frozenset[str] = field(default_factory=frozenset)
+
+
+def secret_value(key: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """Look a secret up: ``MCP_IAC_SECRET_<KEY>`` first, then ``<KEY>``."""
+    env = os.environ if environ is None else environ
+    return env.get(SECRET_ENV_PREFIX + key, env.get(key))
+
+
+def coerce_variable(name: str, spec: VariableSpec, raw: Any, *, source: str | None) -> JSON:
+    """Turn a ``--var`` string (or a given value) into the variable's declared type."""
+    where = Location(file=source, property=f"variables.{name}")
+    kind = spec.type
+    value = raw
+    if isinstance(raw, str) and kind in ("integer", "number", "boolean", "list", "object"):
+        try:
+            value = json.loads(raw) if kind in ("list", "object") else raw
+            if kind == "integer":
+                value = int(raw)
+            elif kind == "number":
+                value = float(raw)
+            elif kind == "boolean":
+                lowered = raw.strip().lower()
+                if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                    raise ValueError(raw)
+                value = lowered in ("true", "1", "yes")
+        except (ValueError, json.JSONDecodeError):
+            raise ConfigError(
+                f"value {raw!r} is not a valid {kind}",
+                location=where,
+                hint=f"pass e.g. --var {name}=" + {
+                    "integer": "150", "number": "1.5", "boolean": "true",
+                    "list": "'[1, 2]'", "object": "'{\"k\": \"v\"}'",
+                }[kind],
+            ) from None
+    checks = {
+        "string": lambda v: isinstance(v, str),
+        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "list": lambda v: isinstance(v, list),
+        "object": lambda v: isinstance(v, dict),
+        "any": lambda v: True,
+    }
+    if value is not None and not checks[kind](value):
+        raise ConfigError(f"value {value!r} is not a valid {kind}", location=where)
+    return value  # type: ignore[no-any-return]
+
+
+def _escape_tree(value: JSON) -> JSON:
+    if isinstance(value, str):
+        return escape_literal(value)
+    if isinstance(value, list):
+        return [_escape_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape_tree(v) for k, v in value.items()}
+    return value
+
+
+class Binder:
+    """Resolves reference targets against the resources of one deployment."""
+
+    def __init__(
+        self,
+        spec: DeploymentSpec,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        environ: Mapping[str, str] | None = None,
+        check_secrets: bool = True,
+    ) -> None:
+        self.spec = spec
+        self.environ = environ
+        self.check_secrets = check_secrets
+        self.by_address: dict[str, ResourceSpec] = {r.address: r for r in spec.resources}
+        self.by_name: dict[str, list[str]] = {}
+        self.by_server_name: dict[tuple[str, str], list[str]] = {}
+        for r in spec.resources:
+            self.by_name.setdefault(r.name, []).append(r.address)
+            self.by_server_name.setdefault((r.server, r.name), []).append(r.address)
+        self.variables = self._variables(variables or {})
+        self.secrets: set[str] = set()
+
+    def _variables(self, given: Mapping[str, Any]) -> dict[str, JSON]:
+        values: dict[str, JSON] = {}
+        for name in given:
+            if name not in self.spec.variables:
+                close = difflib.get_close_matches(name, list(self.spec.variables), n=1)
+                raise ConfigError(
+                    f"--var {name}: the deployment declares no variable '{name}'",
+                    location=Location(file=self.spec.source),
+                    hint=f"did you mean '{close[0]}'?" if close else
+                    "declared: " + (", ".join(self.spec.variables) or "none"),
+                )
+        for name, vspec in self.spec.variables.items():
+            if name in given:
+                values[name] = coerce_variable(name, vspec, given[name], source=self.spec.source)
+            elif vspec.required:
+                raise ConfigError(
+                    f"variable '{name}' has no default and was not given",
+                    location=Location(file=self.spec.source, property=f"variables.{name}"),
+                    hint=f"pass --var {name}=VALUE",
+                )
+            else:
+                values[name] = coerce_variable(
+                    name, vspec, vspec.default, source=self.spec.source
+                )
+        return values
+
+    # -- targets -----------------------------------------------------------------------------
+
+    def resolve_target(self, segments: tuple[str, ...], text: str, loc: Location) -> str:
+        """Find the address a reference target names; raises UnresolvedReference."""
+        if len(segments) == 1:
+            matches = self.by_name.get(segments[0], [])
+            pool = list(self.by_name)
+        else:
+            server, name, prefix = segments[0], segments[-1], segments[1:-1]
+            matches = [
+                a for a in self.by_server_name.get((server, name), [])
+                if tuple(a.split(":")[1:-1])[: len(prefix)] == prefix
+            ]
+            pool = list(self.by_address)
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise UnresolvedReference(
+                text, "is ambiguous: it matches " + ", ".join(f"'{m}'" for m in sorted(matches)),
+                location=loc,
+                candidates=tuple(sorted(matches)[:3]),
+            )
+        target = ":".join(segments)
+        close = difflib.get_close_matches(target, pool, n=3, cutoff=0.5)
+        if not close and len(segments) > 1:
+            # the name may be right with a wrong or partial type: offer addresses with that name
+            close = sorted(self.by_name.get(segments[-1], []))[:3]
+        return self._missing(text, loc, tuple(close))
+
+    def _missing(self, text: str, loc: Location, close: tuple[str, ...]) -> str:
+        raise UnresolvedReference(text, "names no resource in this deployment",
+                                  location=loc, candidates=close)
+
+    # -- values ------------------------------------------------------------------------------
+
+    def bind_value(self, value: JSON, loc: Location, deps: set[str]) -> JSON:
+        if isinstance(value, str):
+            return self._bind_string(value, loc, deps) if "${" in value else value
+        if isinstance(value, list):
+            return [
+                self.bind_value(v, _sub(loc, f"[{i}]"), deps) for i, v in enumerate(value)
+            ]
+        if isinstance(value, dict):
+            return {k: self.bind_value(v, _sub(loc, k), deps) for k, v in value.items()}
+        return value
+
+    def _bind_string(self, value: str, loc: Location, deps: set[str]) -> JSON:
+        try:
+            parts = parse_template(value)
+        except GrammarError as exc:
+            raise ConfigError(str(exc), location=loc) from None
+        whole = len(parts) == 1 and isinstance(parts[0], Ref)
+        out: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(escape_literal(part))
+                continue
+            bound = self._bind_ref(part, loc, deps)
+            if whole:
+                return bound
+            if isinstance(bound, dict | list):
+                raise ConfigError(
+                    f"'{part.text}' is a {type(bound).__name__} and cannot be interpolated "
+                    "into a string",
+                    location=loc,
+                    hint="use the reference as the whole value, or reference a scalar inside it",
+                )
+            if isinstance(bound, str):
+                out.append(bound)
+            else:
+                out.append(escape_literal(json.dumps(bound) if bound is not None else ""))
+        return "".join(out)
+
+    def _bind_ref(self, ref: Ref, loc: Location, deps: set[str]) -> JSON:
+        if ref.kind == "variable":
+            name = ref.segments[0]
+            if name not in self.variables:
+                close = difflib.get_close_matches(
+                    name, list(self.variables) + list(self.by_name), n=3
+                )
+                raise UnresolvedReference(
+                    ref.text,
+                    "names no variable (variables have no dot; resources need '.output')",
+                    location=loc,
+                    candidates=tuple(close),
+                )
+            value = self.variables[name]
+            return _escape_tree(value) if isinstance(value, str | list | dict) else value
+        if ref.kind == "secret":
+            key = ref.segments[0]
+            if self.check_secrets and secret_value(key, self.environ) is None:
+                raise ConfigError(
+                    f"secret '{key}' is not set",
+                    location=loc,
+                    hint=f"export {SECRET_ENV_PREFIX}{key}=... (or {key}) before running",
+                )
+            self.secrets.add(key)
+            return ref.text
+        address = self.resolve_target(ref.segments, ref.text, loc)
+        if loc.address == address:
+            raise CycleError([address, address])
+        deps.add(address)
+        return "${" + address + "." + format_path(ref.path) + "}"
+
+    # -- whole deployment --------------------------------------------------------------------
+
+    def bind(self) -> BoundDeployment:
+        resources: dict[str, BoundResource] = {}
+        source = self.spec.source
+        for r in self.spec.resources:
+            ref_deps: set[str] = set()
+            loc = Location(file=source, address=r.address)
+            template = {
+                k: self.bind_value(v, _sub(loc, k), ref_deps) for k, v in r.properties.items()
+            }
+            deps = set(ref_deps)
+            for idx, dep in enumerate(r.depends_on):
+                dloc = Location(file=source, address=r.address, property=f"dependsOn[{idx}]")
+                segments = tuple(dep.split(":"))
+                target = self.resolve_target(segments, dep, dloc)
+                if target == r.address:
+                    raise CycleError([target, target])
+                deps.add(target)
+            resources[r.address] = BoundResource(
+                spec=r,
+                address=r.address,
+                urn=make_urn(self.spec.name, r.address),
+                template=template,
+                dependencies=tuple(sorted(deps)),
+                ref_dependencies=frozenset(ref_deps),
+            )
+        outputs: dict[str, JSON] = {}
+        for key, value in self.spec.outputs.items():
+            oloc = Location(file=source, property=f"outputs.{key}")
+            outputs[key] = self.bind_value(value, oloc, set())
+        return BoundDeployment(
+            name=self.spec.name,
+            source=source,
+            resources=resources,
+            outputs=outputs,
+            variables=self.variables,
+            secrets=frozenset(self.secrets),
+        )
+
+
+def _sub(loc: Location, key: str) -> Location:
+    if key.startswith("["):
+        prop = f"{loc.property or ''}{key}"
+    else:
+        prop = f"{loc.property}.{key}" if loc.property else key
+    return Location(file=loc.file, address=loc.address, property=prop)
+
+
+def bind(
+    spec: DeploymentSpec,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    check_secrets: bool = True,
+) -> BoundDeployment:
+    """Bind ``spec``: substitute variables, canonicalise references, collect edges.
+
+    Raises:
+        ConfigError: a bad variable, reference or secret (with file, resource and property).
+        UnresolvedReference: a reference that names nothing, with "did you mean".
+        CycleError: a resource that references itself.
+    """
+    return Binder(spec, variables, environ=environ, check_secrets=check_secrets).bind()

@@ -1,0 +1,197 @@
+"""The plan: what will change, why, and in what order. Saved plans apply exactly.
+
+A plan stores each step's *template* (properties with canonical references, secrets still as
+``${secret:KEY}``), so applying resolves references with real outputs right before each step and a
+saved plan file never contains secret values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from mcp_iac.core import JSON, UNKNOWN, ConfigError, Secret, StalePlan
+
+Action = Literal["create", "update", "replace", "delete", "no-op", "read"]
+Mode = Literal["apply", "destroy", "refresh", "restore"]
+PLAN_FORMAT = 1
+ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "delete", "no-op", "read")
+
+
+@dataclass(frozen=True, slots=True)
+class StepOptions:
+    protect: bool = False
+    ignore_changes: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+    timeout_seconds: float = 300.0
+    retries: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStep:
+    """One resource's planned action.
+
+    ``depends_on`` lists the addresses of the steps that must finish before this one (for a
+    delete: the steps of resources that depended on it). ``dependencies`` are the resource's own
+    dependencies as they will be recorded in state.
+    """
+
+    address: str
+    urn: str
+    type: str
+    server: str
+    name: str
+    action: Action
+    reason: str
+    changed_paths: tuple[str, ...] = ()
+    replace_paths: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
+    template: dict[str, JSON] | None = None
+    before: JSON = None
+    """Recorded properties, redacted (display only)."""
+    after: JSON = None
+    """Planned properties, redacted, with ``(known after apply)`` for unknowns (display only)."""
+    unknown_paths: tuple[str, ...] = ()
+    options: StepOptions = field(default_factory=StepOptions)
+    deposed: bool = False
+    """A delete of an old object left behind by an interrupted create-before-delete replace."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    deployment: str
+    mode: Mode
+    steps: tuple[PlanStep, ...]
+    lineage: str | None
+    serial: int
+    """The state serial the plan was made against; apply refuses any other ("stale plan")."""
+    created_at: str
+    outputs: dict[str, JSON] = field(default_factory=dict)
+    variables: dict[str, JSON] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()
+    source: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(ACTIONS, 0)
+        for s in self.steps:
+            counts[s.action] += 1
+        return counts
+
+    @property
+    def has_changes(self) -> bool:
+        return any(s.action not in ("no-op", "read") for s in self.steps)
+
+    def step(self, address: str) -> PlanStep | None:
+        for s in self.steps:
+            if s.address == address:
+                return s
+        return None
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The saved-plan document (also the base of ``plan --json``). Never holds secrets."""
+        data: dict[str, Any] = _jsonable(self)
+        data["format"] = PLAN_FORMAT
+        data["summary"] = self.summary()
+        return data
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "plan") -> Plan:
+        if data.get("format") != PLAN_FORMAT:
+            raise ConfigError(
+                f"'{source}' is not a saved plan of this version of mcp-iac",
+                hint="create it with: mcp-iac plan --out FILE",
+            )
+        try:
+            steps = tuple(
+                PlanStep(
+                    **{
+                        **s,
+                        "changed_paths": tuple(s["changed_paths"]),
+                        "replace_paths": tuple(s["replace_paths"]),
+                        "depends_on": tuple(s["depends_on"]),
+                        "dependencies": tuple(s["dependencies"]),
+                        "unknown_paths": tuple(s["unknown_paths"]),
+                        "options": StepOptions(
+                            **{**s["options"],
+                               "ignore_changes": tuple(s["options"]["ignore_changes"])}
+                        ),
+                    }
+                )
+                for s in data["steps"]
+            )
+            return cls(
+                deployment=data["deployment"],
+                mode=data["mode"],
+                steps=steps,
+                lineage=data["lineage"],
+                serial=data["serial"],
+                created_at=data["created_at"],
+                outputs=data["outputs"],
+                variables=data["variables"],
+                targets=tuple(data["targets"]),
+                source=data.get("source"),
+                warnings=tuple(data.get("warnings", ())),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(f"'{source}' is not a valid saved plan: {exc}") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> Plan:
+        try:
+            data = json.loads(Path(path).read_text())
+        except FileNotFoundError:
+            raise ConfigError(f"plan file '{path}' does not exist") from None
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"plan file '{path}' is not JSON: {exc}") from None
+        return cls.from_dict(data, source=str(path))
+
+    def check_current(self, lineage: str | None, serial: int) -> None:
+        """Refuse to apply to a state other than the one planned against."""
+        if self.lineage is not None and lineage is not None and lineage != self.lineage:
+            raise StalePlan(
+                f"saved plan for '{self.deployment}' does not match this state (different lineage)",
+                hint="the state was replaced or another store is selected; plan again",
+            )
+        if serial != self.serial:
+            raise StalePlan(
+                f"stale plan: '{self.deployment}' changed since the plan was made "
+                f"(state serial {serial}, plan made against {self.serial})",
+                hint="run mcp-iac plan again and review the new plan",
+            )
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON of plan data: Secret leaves redacted, unknowns null, dataclasses as dicts."""
+    if isinstance(value, Secret):
+        return "(sensitive)"
+    if value is UNKNOWN:
+        return None
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def display(value: object) -> JSON:
+    """Planned values for display: unknowns as the marker text, secrets redacted."""
+    if value is UNKNOWN:
+        return "(known after apply)"
+    if isinstance(value, Secret):
+        return "(sensitive)"
+    if isinstance(value, dict):
+        return {k: display(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [display(v) for v in value]
+    return value  # type: ignore[return-value]

@@ -1,0 +1,343 @@
+"""The planner: desired (bound) deployment + recorded state + provider schemas -> Plan. Pure."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from mcp_iac.core import (
+    MISSING,
+    UNKNOWN,
+    ConfigError,
+    Location,
+    Path,
+    ProtectedResource,
+    Secret,
+    UnresolvedReference,
+    covers,
+    diff_paths,
+    format_path,
+    is_unknown,
+    lookup,
+    parse_paths,
+    with_ignored,
+)
+from mcp_iac.core import GrammarError as _GrammarError
+from mcp_iac.protocol import ResourceTypeSchema
+
+from ._bind import BoundDeployment, BoundResource, secret_value
+from ._graph import closure, reverse, topo_order
+from ._plan import Action, Mode, Plan, PlanStep, StepOptions, display
+from ._records import ResourceRecord
+from ._resolve import resolve
+
+DEPOSED_MARK = "#deposed-"
+
+
+def deposed_address(address: str, key: str) -> str:
+    """Where an old object waits for deletion after a create-before-delete replace."""
+    import uuid
+
+    return f"{address}{DEPOSED_MARK}{(key or uuid.uuid4().hex)[-8:]}"
+
+
+def is_deposed(address: str) -> bool:
+    return DEPOSED_MARK in address
+
+
+def base_address(address: str) -> str:
+    return address.split("#", 1)[0]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _schema_keys(schema: ResourceTypeSchema | None, part: str) -> set[str] | None:
+    if schema is None:
+        return None
+    block = schema.outputs if part == "outputs" else schema.properties
+    props = block.get("properties")
+    if not isinstance(props, dict):
+        return None
+    if block.get("additionalProperties", False) not in (False, None):
+        return None
+    return set(props)
+
+
+class _Planner:
+    def __init__(
+        self,
+        bound: BoundDeployment | None,
+        recorded: Mapping[str, ResourceRecord],
+        schemas: Mapping[str, ResourceTypeSchema | None],
+        environ: Mapping[str, str] | None,
+    ) -> None:
+        self.bound = bound
+        self.recorded = recorded
+        self.schemas = schemas
+        self.environ = environ
+        self.steps: dict[str, PlanStep] = {}
+        self.planned: dict[str, object] = {}
+        self.protected: list[str] = []
+
+    # -- reference values at plan time ------------------------------------------------------
+
+    def _secret(self, key: str) -> object:
+        value = secret_value(key, self.environ)
+        return UNKNOWN if value is None else Secret(value)
+
+    def _lookup_for(self, res: BoundResource) -> Callable[[str, Path], object]:
+        def lookup_ref(address: str, path: Path) -> object:
+            step = self.steps.get(address)
+            record = self.recorded.get(address)
+            head = path[0] if path else ""
+            schema = self.schemas.get(step.type if step else "")
+            if step is None or step.action in ("no-op", "read"):
+                if record is None:
+                    # referenced resource is outside --target and not yet created
+                    return UNKNOWN
+                value = lookup(record.outputs, path)
+                if value is MISSING:
+                    value = lookup(record.properties, path)
+                if value is MISSING:
+                    raise self._no_output(res, address, path, record)
+                return value
+            if step.action == "update" and record is not None:
+                if head == "id" and "id" in record.outputs:
+                    return lookup(record.outputs, path)
+                if head in record.outputs:
+                    return UNKNOWN
+            out_keys = _schema_keys(schema, "outputs")
+            if out_keys is not None and head in out_keys:
+                return UNKNOWN
+            value = lookup(self.planned.get(address), path)
+            if value is not MISSING:
+                return value
+            prop_keys = _schema_keys(schema, "properties")
+            if out_keys is not None and prop_keys is not None and head not in prop_keys:
+                raise self._no_output(res, address, path, None, out_keys | prop_keys)
+            return UNKNOWN
+
+        return lookup_ref
+
+    def _no_output(
+        self,
+        res: BoundResource,
+        address: str,
+        path: Path,
+        record: ResourceRecord | None,
+        keys: set[str] | None = None,
+    ) -> UnresolvedReference:
+        pool = set(keys or ())
+        if record is not None:
+            pool |= set(record.outputs) | set(record.properties)
+        head = str(path[0]) if path else ""
+        close = difflib.get_close_matches(head, sorted(pool), n=3)
+        text = "${" + address + "." + format_path(path) + "}"
+        return UnresolvedReference(
+            text,
+            f"names an output that '{address}' does not have"
+            + (f" (it has: {', '.join(sorted(pool))})" if pool and not close else ""),
+            location=Location(file=self.bound.source if self.bound else None,
+                              address=res.address),
+            candidates=tuple(f"{address}.{c}" for c in close),
+        )
+
+    # -- desired resources -------------------------------------------------------------------
+
+    def plan_resource(self, res: BoundResource) -> PlanStep:
+        spec = res.spec
+        record = self.recorded.get(res.address)
+        schema = self.schemas.get(spec.type)
+        planned = resolve(res.template, self._lookup_for(res), self._secret)
+        assert isinstance(planned, dict)
+        opts = spec.options
+        try:
+            ignored = parse_paths(list(opts.ignore_changes), "ignoreChanges")
+        except _GrammarError as exc:
+            raise ConfigError(
+                str(exc), location=Location(file=self.bound.source if self.bound else None,
+                                            address=res.address, property="options.ignoreChanges"),
+            ) from None
+        step_opts = StepOptions(
+            protect=opts.protect,
+            ignore_changes=opts.ignore_changes,
+            delete_before_replace=opts.delete_before_replace
+            or bool(schema and schema.delete_before_replace),
+            timeout_seconds=opts.timeout_seconds,
+            retries=opts.retries,
+        )
+        unknown = tuple(format_path(p) for p in _unknown_paths(planned))
+        common = {
+            "address": res.address, "urn": res.urn, "type": spec.type, "server": spec.server,
+            "name": spec.name, "dependencies": res.dependencies, "template": res.template,
+            "options": step_opts,
+        }
+        if record is None:
+            self.planned[res.address] = planned
+            return PlanStep(
+                action="create", reason="not yet created", after=display(planned),
+                unknown_paths=unknown, **common,  # type: ignore[arg-type]
+            )
+        effective = with_ignored(planned, record.properties, ignored)
+        self.planned[res.address] = effective
+        changed = [p for p in diff_paths(record.properties, effective)
+                   if not any(covers(i, p) for i in ignored)]
+        changed_text = tuple(format_path(p) or "(all)" for p in changed)
+        before = display(record.properties)
+        if record.status == "tainted":
+            action: Action = "replace"
+            reason = "tainted: a previous operation on it failed part-way"
+            replace_paths: tuple[str, ...] = ()
+        elif not changed:
+            return PlanStep(action="no-op", reason="no changes", **common)  # type: ignore[arg-type]
+        else:
+            replace_on = [p for text in (schema.replace_on_changes if schema else ())
+                          for p in parse_paths([text], "replaceOnChanges")]
+            forcing = [p for p in changed if any(covers(r, p) for r in replace_on)]
+            replace_paths = tuple(format_path(p) for p in forcing)
+            if forcing:
+                action = "replace"
+                reason = "changing " + ", ".join(f"'{p}'" for p in replace_paths) + \
+                    " forces replacement"
+            else:
+                action = "update"
+                reason = "changed: " + ", ".join(changed_text)
+        if action == "replace" and (opts.protect or record.protect):
+            self.protected.append(
+                f"'{res.address}' would be replaced ({reason}) but it has protect: true"
+            )
+        return PlanStep(
+            action=action, reason=reason, changed_paths=changed_text,
+            replace_paths=replace_paths, before=before, after=display(effective),
+            unknown_paths=unknown, **common,  # type: ignore[arg-type]
+        )
+
+    def plan_delete(self, record: ResourceRecord, *, reason: str) -> PlanStep:
+        deposed = is_deposed(record.address)
+        if record.protect and not deposed:
+            self.protected.append(f"'{record.address}' would be deleted ({reason}) but it has "
+                                  "protect: true")
+        return PlanStep(
+            address=record.address, urn=record.urn, type=record.type, server=record.server,
+            name=record.name, action="delete",
+            reason="old object left by an interrupted replace" if deposed else reason,
+            before=display(record.properties), dependencies=record.dependencies,
+            deposed=deposed, options=StepOptions(protect=record.protect),
+        )
+
+
+def _unknown_paths(value: object, prefix: Path = ()) -> list[Path]:
+    if value is UNKNOWN:
+        return [prefix]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _unknown_paths(v, (*prefix, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _unknown_paths(v, (*prefix, i))]
+    return []
+
+
+def _check_targets(targets: Sequence[str], known: set[str]) -> None:
+    for t in targets:
+        if t not in known:
+            close = difflib.get_close_matches(t, sorted(known), n=3, cutoff=0.5)
+            raise ConfigError(
+                f"--target '{t}' names no resource of this deployment",
+                hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close
+                else "use an address such as 'local:file:hello' (see mcp-iac state list)",
+            )
+
+
+def make_plan(
+    bound: BoundDeployment | None,
+    recorded: Mapping[str, ResourceRecord],
+    *,
+    deployment: str,
+    schemas: Mapping[str, ResourceTypeSchema | None] | None = None,
+    lineage: str | None = None,
+    serial: int = 0,
+    mode: Mode = "apply",
+    targets: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+    now: str | None = None,
+) -> Plan:
+    """Compute the plan that takes ``recorded`` to ``bound`` (or deletes everything: destroy).
+
+    Raises:
+        CycleError: the desired graph has a cycle.
+        UnresolvedReference: a reference to an output nobody has.
+        ConfigError: an unknown ``--target``.
+        ProtectedResource: the plan would delete or replace a protected resource.
+    """
+    planner = _Planner(bound, recorded, schemas or {}, environ)
+    desired = bound.resources if (bound is not None and mode != "destroy") else {}
+    deps = {a: [d for d in r.dependencies if d in desired] for a, r in desired.items()}
+    order = topo_order(deps)
+    rec_deps = {a: list(r.dependencies) for a, r in recorded.items()}
+    rec_dependents = reverse(rec_deps)
+
+    selected_desired: set[str] = set(desired)
+    selected_deletes: set[str] = {a for a in recorded if a not in desired}
+    if targets:
+        _check_targets(targets, set(desired) | set(recorded))
+        if mode == "destroy":
+            selected_deletes = closure(
+                [t for t in targets if t in recorded], rec_dependents
+            ) & set(recorded)
+        else:
+            selected_desired = closure([t for t in targets if t in desired], deps)
+            selected_deletes = {t for t in targets if t in recorded and t not in desired}
+
+    for address in order:
+        if address in selected_desired:
+            planner.steps[address] = planner.plan_resource(desired[address])
+
+    del_reason = "destroying the deployment" if mode == "destroy" else \
+        "no longer in the deployment"
+    for address in recorded:
+        if address in selected_deletes:
+            planner.steps[address] = planner.plan_delete(recorded[address], reason=del_reason)
+
+    if planner.protected:
+        raise ProtectedResource(
+            "the plan would remove protected resources:\n  " + "\n  ".join(planner.protected),
+            hint="set protect: false on them first (and apply), or change the plan",
+        )
+
+    # execution order edges
+    steps: list[PlanStep] = []
+    for address, step in planner.steps.items():
+        if step.action == "delete":
+            # delete after everything that depended on it has been deleted or changed
+            after = {d for d in rec_dependents.get(address, ()) if d in planner.steps}
+            if step.deposed:
+                base = base_address(address)
+                if base in planner.steps:
+                    after.add(base)
+            waits = tuple(sorted(after - {address}))
+        else:
+            waits = tuple(d for d in step.dependencies if d in planner.steps)
+        steps.append(_with_waits(step, waits))
+
+    return Plan(
+        deployment=deployment,
+        mode=mode,
+        steps=tuple(steps),
+        lineage=lineage,
+        serial=serial,
+        created_at=now or _now(),
+        outputs=dict(bound.outputs) if bound is not None and mode != "destroy" else {},
+        variables=dict(bound.variables) if bound is not None else {},
+        targets=tuple(targets),
+        source=bound.source if bound is not None else None,
+    )
+
+
+def _with_waits(step: PlanStep, waits: tuple[str, ...]) -> PlanStep:
+    if step.depends_on == waits:
+        return step
+    from dataclasses import replace
+
+    return replace(step, depends_on=waits)

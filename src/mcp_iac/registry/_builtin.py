@@ -1,0 +1,53 @@
+"""In-process providers: the built-in ``local`` provider, plus any the caller injects."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+
+from mcp_iac.core import ConfigError
+from mcp_iac.engine import Provider
+
+DEFAULT_LIMIT = 10
+
+
+class InProcessProviders:
+    """A ProviderSource of providers living in this process (no MCP hop).
+
+    ``providers`` maps server names to provider objects; ``limits`` caps concurrent calls per
+    server (default 10).
+    """
+
+    def __init__(
+        self,
+        providers: Mapping[str, Provider],
+        *,
+        limits: Mapping[str, int] | None = None,
+    ) -> None:
+        self._providers = dict(providers)
+        self._limits = dict(limits or {})
+
+    def servers(self) -> list[str]:
+        return sorted(self._providers)
+
+    async def get(self, server: str) -> Provider:
+        try:
+            return self._providers[server]
+        except KeyError:
+            close = difflib.get_close_matches(server, list(self._providers), n=1)
+            raise ConfigError(
+                f"no server named '{server}' is configured (known: {', '.join(self.servers())})",
+                hint=f"did you mean '{close[0]}'?" if close else
+                "servers come from mcp-iac.yaml; built in: local",
+            ) from None
+
+    def limit(self, server: str) -> int:
+        return self._limits.get(server, DEFAULT_LIMIT)
+
+
+def builtin_providers(root: Path, *, data_dir: Path | None = None) -> InProcessProviders:
+    """The providers that ship with mcp-iac, running in-process, rooted at ``root``."""
+    from mcp_iac.providers.local import LocalProvider
+
+    return InProcessProviders({"local": LocalProvider(root, data_dir=data_dir)})
