@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     from ._app import app
 
     try:
-        app(args=argv, prog_name="mcp-iac", standalone_mode=True)
+        try:
+            app(args=argv, prog_name="mcp-iac", standalone_mode=True)
+        except BaseExceptionGroup as group:
+            raise _single(group) from None
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except IacError as exc:
@@ -35,6 +38,22 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         sys.exit(code)
     return code
+
+
+def _single(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """Task groups wrap errors; show the user the first real one (an IacError if any)."""
+    leaves: list[BaseException] = []
+    stack: list[BaseException] = [group]
+    while stack:
+        exc = stack.pop()
+        if isinstance(exc, BaseExceptionGroup):
+            stack.extend(reversed(exc.exceptions))
+        else:
+            leaves.append(exc)
+    for exc in leaves:
+        if isinstance(exc, IacError | SystemExit | KeyboardInterrupt):
+            return exc
+    return leaves[0] if leaves else group
 
 
 __all__ = ["main"]
