@@ -20,8 +20,9 @@ class Result:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
     """Run ``mcp-iac`` in-process in a fresh project directory."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "200")
@@ -37,16 +38,24 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     return run
 
 
-def deployment(resources: list[dict[str, object]], *, name: str = "app",
-               variables: dict[str, object] | None = None,
-               outputs: dict[str, object] | None = None) -> dict[str, object]:
+def deployment(
+    resources: list[dict[str, object]],
+    *,
+    name: str = "app",
+    variables: dict[str, object] | None = None,
+    outputs: dict[str, object] | None = None,
+) -> dict[str, object]:
     spec: dict[str, object] = {"resources": resources}
     if variables:
         spec["variables"] = variables
     if outputs:
         spec["outputs"] = outputs
-    return {"apiVersion": "iac.mcp/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": spec}
+    return {
+        "apiVersion": "iac.mcp/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": spec,
+    }
 
 
 def write(path: Path, doc: dict[str, object]) -> str:

@@ -14,14 +14,22 @@ from .conftest import Result, deployment, write
 Cli = Callable[..., Result]
 
 
-def files_doc(content: str = "hello", *, extra: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def files_doc(
+    content: str = "hello", *, extra: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     return deployment(
         [
             {"type": "local:data", "name": "cfg", "properties": {"input": {"text": content}}},
-            {"type": "local:file", "name": "a",
-             "properties": {"path": "out/a.txt", "content": "${cfg.output.text}"}},
-            {"type": "local:file", "name": "b",
-             "properties": {"path": "out/b.txt", "content": "sha=${local:file:a.sha256}"}},
+            {
+                "type": "local:file",
+                "name": "a",
+                "properties": {"path": "out/a.txt", "content": "${cfg.output.text}"},
+            },
+            {
+                "type": "local:file",
+                "name": "b",
+                "properties": {"path": "out/b.txt", "content": "sha=${local:file:a.sha256}"},
+            },
             *(extra or []),
         ],
         outputs={"aPath": "${local:file:a.path}"},
@@ -48,8 +56,11 @@ def test_changing_a_value_updates_only_what_depends_on_it(cli: Cli, tmp_path: Pa
     plan = cli("plan", "-f", f, "--json").json()
     assert isinstance(plan, dict)
     actions = {s["address"]: s["action"] for s in plan["steps"]}
-    assert actions == {"local:data:cfg": "update", "local:file:a": "update",
-                       "local:file:b": "update"}
+    assert actions == {
+        "local:data:cfg": "update",
+        "local:file:a": "update",
+        "local:file:b": "update",
+    }
     cfg = next(s for s in plan["steps"] if s["address"] == "local:data:cfg")
     assert cfg["changed_paths"] == ["input.text"]
     assert "a" not in cfg["depends_on"]
@@ -61,13 +72,39 @@ def test_plan_json_has_the_documented_stable_fields(cli: Cli, tmp_path: Path) ->
     f = write(tmp_path / "d.json", files_doc())
     data = cli("plan", "-f", f, "--json").json()
     assert isinstance(data, dict)
-    for key in ("format", "deployment", "mode", "serial", "lineage", "created_at", "summary",
-                "steps", "outputs", "variables", "targets", "warnings"):
+    for key in (
+        "format",
+        "deployment",
+        "mode",
+        "serial",
+        "lineage",
+        "created_at",
+        "summary",
+        "steps",
+        "outputs",
+        "variables",
+        "targets",
+        "warnings",
+    ):
         assert key in data
     step = data["steps"][2]
-    for key in ("address", "urn", "type", "server", "name", "action", "reason", "changed_paths",
-                "replace_paths", "depends_on", "dependencies", "before", "after",
-                "unknown_paths", "options"):
+    for key in (
+        "address",
+        "urn",
+        "type",
+        "server",
+        "name",
+        "action",
+        "reason",
+        "changed_paths",
+        "replace_paths",
+        "depends_on",
+        "dependencies",
+        "before",
+        "after",
+        "unknown_paths",
+        "options",
+    ):
         assert key in step
     assert step["address"] == "local:file:b"
     assert step["depends_on"] == ["local:file:a"]
@@ -98,20 +135,26 @@ def test_an_unknown_reference_names_file_resource_property_and_suggests(
 
 
 def test_a_cycle_is_reported_as_its_path(cli: Cli, tmp_path: Path) -> None:
-    doc = deployment([
-        {"type": "local:data", "name": "x", "properties": {"input": "${y.id}"}},
-        {"type": "local:data", "name": "y", "properties": {"input": "${x.id}"}},
-    ])
+    doc = deployment(
+        [
+            {"type": "local:data", "name": "x", "properties": {"input": "${y.id}"}},
+            {"type": "local:data", "name": "y", "properties": {"input": "${x.id}"}},
+        ]
+    )
     r = cli("plan", "-f", write(tmp_path / "d.json", doc))
     assert r.code == 2
     assert "dependency cycle" in r.err
-    assert "local:data:x -> local:data:y -> local:data:x" in r.err or \
-        "local:data:y -> local:data:x -> local:data:y" in r.err
+    assert (
+        "local:data:x -> local:data:y -> local:data:x" in r.err
+        or "local:data:y -> local:data:x -> local:data:y" in r.err
+    )
 
 
 def test_a_badly_typed_variable_is_exit_2(cli: Cli, tmp_path: Path) -> None:
-    doc = deployment([{"type": "local:data", "name": "x", "properties": {"input": "${n}"}}],
-                     variables={"n": {"type": "integer", "default": 1}})
+    doc = deployment(
+        [{"type": "local:data", "name": "x", "properties": {"input": "${n}"}}],
+        variables={"n": {"type": "integer", "default": 1}},
+    )
     f = write(tmp_path / "d.json", doc)
     r = cli("plan", "-f", f, "--var", "n=abc")
     assert r.code == 2
@@ -167,10 +210,19 @@ def test_drift_exit_code_5_and_up_refresh_puts_it_back(cli: Cli, tmp_path: Path)
 
 
 def test_a_failing_step_rolls_back_everything_by_default(cli: Cli, tmp_path: Path) -> None:
-    f = write(tmp_path / "d.json", files_doc(extra=[
-        {"type": "local:command", "name": "boom", "dependsOn": ["local:file:b"],
-         "properties": {"create": ["false"]}},
-    ]))
+    f = write(
+        tmp_path / "d.json",
+        files_doc(
+            extra=[
+                {
+                    "type": "local:command",
+                    "name": "boom",
+                    "dependsOn": ["local:file:b"],
+                    "properties": {"create": ["false"]},
+                },
+            ]
+        ),
+    )
     r = cli("up", "-f", f, "--yes")
     assert r.code == 1
     assert "rolled-back" in r.out
@@ -180,10 +232,15 @@ def test_a_failing_step_rolls_back_everything_by_default(cli: Cli, tmp_path: Pat
 
 
 def test_continue_keeps_independent_work_and_reports_skipped(cli: Cli, tmp_path: Path) -> None:
-    f = write(tmp_path / "d.json", files_doc(extra=[
-        {"type": "local:command", "name": "boom", "properties": {"create": ["false"]}},
-        {"type": "local:data", "name": "after", "properties": {"input": "${boom.stdout}"}},
-    ]))
+    f = write(
+        tmp_path / "d.json",
+        files_doc(
+            extra=[
+                {"type": "local:command", "name": "boom", "properties": {"create": ["false"]}},
+                {"type": "local:data", "name": "after", "properties": {"input": "${boom.stdout}"}},
+            ]
+        ),
+    )
     r = cli("up", "-f", f, "--yes", "--on-failure", "continue", "--json")
     assert r.code == 1
     data = r.json()
@@ -221,11 +278,20 @@ def test_secrets_never_reach_output_plan_files_or_state_in_plaintext(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MCP_IAC_SECRET_TOKEN", "s3cr3t-value")
-    doc = deployment([
-        {"type": "local:file", "name": "token",
-         "properties": {"path": "out/token", "content": "token=${secret:TOKEN}", "mode": "0600"}},
-        {"type": "local:data", "name": "echo", "properties": {"input": "${secret:TOKEN}"}},
-    ])
+    doc = deployment(
+        [
+            {
+                "type": "local:file",
+                "name": "token",
+                "properties": {
+                    "path": "out/token",
+                    "content": "token=${secret:TOKEN}",
+                    "mode": "0600",
+                },
+            },
+            {"type": "local:data", "name": "echo", "properties": {"input": "${secret:TOKEN}"}},
+        ]
+    )
     f = write(tmp_path / "d.json", doc)
     plan = cli("plan", "-f", f, "--out", "p.json")
     assert "s3cr3t-value" not in plan.out + plan.err
@@ -244,7 +310,9 @@ def test_secrets_never_reach_output_plan_files_or_state_in_plaintext(
 
 
 def test_a_missing_secret_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
-    doc = deployment([{"type": "local:data", "name": "x", "properties": {"input": "${secret:NOPE}"}}])
+    doc = deployment(
+        [{"type": "local:data", "name": "x", "properties": {"input": "${secret:NOPE}"}}]
+    )
     r = cli("plan", "-f", write(tmp_path / "d.json", doc))
     assert r.code == 2
     assert "secret 'NOPE' is not set" in r.err

@@ -11,12 +11,20 @@ from .conftest import run_cli, start_cli, write_json
 
 def slow_deployment() -> dict[str, object]:
     return {
-        "apiVersion": "iac.mcp/v1", "kind": "Deployment", "metadata": {"name": "locky"},
-        "spec": {"resources": [
-            {"type": "local:command", "name": "slow", "properties": {"create": ["sleep", "3"]}},
-            {"type": "local:data", "name": "after", "properties": {"input": 1},
-             "dependsOn": ["local:command:slow"]},
-        ]},
+        "apiVersion": "iac.mcp/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "locky"},
+        "spec": {
+            "resources": [
+                {"type": "local:command", "name": "slow", "properties": {"create": ["sleep", "3"]}},
+                {
+                    "type": "local:data",
+                    "name": "after",
+                    "properties": {"input": 1},
+                    "dependsOn": ["local:command:slow"],
+                },
+            ]
+        },
     }
 
 

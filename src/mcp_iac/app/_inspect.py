@@ -8,11 +8,10 @@ from typing import Literal
 from mcp_iac.core import ConfigError, Path, ProviderError, parse_paths
 from mcp_iac.engine import is_deposed
 
+from ._locking import Locked, settle
 from ._planning import Loaded
-from ._readback import Change, declared_changes, read_all, read_back
 from ._project import Project
-from ._running import _Locked, _settle
-
+from ._readback import Change, declared_changes, read_all, read_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +52,10 @@ async def drift(project: Project, deployment: str, *, loaded: Loaded | None = No
     """Read every recorded resource and compare declared properties; changes nothing."""
     records = {a: r for a, r in project.state.resources(deployment).items() if not is_deposed(a)}
     if project.state.deployment(deployment) is None:
-        raise ConfigError(f"deployment '{deployment}' has no recorded state",
-                          hint="run mcp-iac up first, or see mcp-iac state list")
+        raise ConfigError(
+            f"deployment '{deployment}' has no recorded state",
+            hint="run mcp-iac up first, or see mcp-iac state list",
+        )
     ignored = _ignored_for(loaded)
     results = await read_all(project, records)
     report = DriftReport(deployment)
@@ -65,14 +66,19 @@ async def drift(project: Project, deployment: str, *, loaded: Loaded | None = No
         elif not res.exists:
             report.items.append(DriftItem(address, "deleted"))
         else:
-            changes = declared_changes(records[address], dict(res.properties),
-                                        ignored.get(address, []))
-            report.items.append(DriftItem(address, "drifted" if changes else "in-sync",
-                                          tuple(changes)))
+            changes = declared_changes(
+                records[address], dict(res.properties), ignored.get(address, [])
+            )
+            report.items.append(
+                DriftItem(address, "drifted" if changes else "in-sync", tuple(changes))
+            )
     if report.drifted:
-        project.state.add_event(deployment, "drift.detected",
-                                f"{len(report.drifted)} resource(s) drifted",
-                                {"addresses": [i.address for i in report.drifted]})
+        project.state.add_event(
+            deployment,
+            "drift.detected",
+            f"{len(report.drifted)} resource(s) drifted",
+            {"addresses": [i.address for i in report.drifted]},
+        )
     return report
 
 
@@ -97,7 +103,8 @@ async def refresh_locked(project: Project, deployment: str, *, intent: str) -> R
             deployment, records=[back.records[a] for a in back.updated], remove=back.removed
         )
     project.state.finish_run(
-        run_id, status="failed" if back.errors else "succeeded",
+        run_id,
+        status="failed" if back.errors else "succeeded",
         summary={"updated": back.updated, "removed": back.removed, "errors": back.errors},
         changed=changed,
     )
@@ -107,8 +114,9 @@ async def refresh_locked(project: Project, deployment: str, *, intent: str) -> R
 async def refresh(project: Project, deployment: str, *, intent: str = "refresh") -> RefreshReport:
     """Read every recorded resource back and record what is really there."""
     if project.state.deployment(deployment) is None:
-        raise ConfigError(f"deployment '{deployment}' has no recorded state",
-                          hint="see mcp-iac state list")
-    with _Locked(project, deployment, "refresh"):
-        await _settle(project, deployment)
+        raise ConfigError(
+            f"deployment '{deployment}' has no recorded state", hint="see mcp-iac state list"
+        )
+    with Locked(project, deployment, "refresh"):
+        await settle(project, deployment)
         return await refresh_locked(project, deployment, intent=intent)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio
 
-from mcp_iac.core import JSON, ConfigError, DeploymentSpec, Location, is_unknown, reveal
+from mcp_iac.core import (
+    JSON,
+    UNKNOWN,
+    ConfigError,
+    DeploymentSpec,
+    Location,
+    is_unknown,
+    redact,
+    reveal,
+)
 from mcp_iac.engine import (
     BoundDeployment,
     Mode,
@@ -20,6 +30,7 @@ from mcp_iac.engine import (
 from mcp_iac.protocol import ResourceTypeSchema
 
 from ._project import Project
+from ._readback import read_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,20 +55,21 @@ async def schemas_for(
         offered = {t.type: t for t in described.types}
         for type_ in sorted(types):
             if type_ not in offered:
-                import difflib
-
                 close = difflib.get_close_matches(type_, list(offered), n=1)
                 raise ConfigError(
                     f"server '{server}' offers no resource type '{type_}'",
                     location=Location(file=source),
-                    hint=f"did you mean '{close[0]}'?" if close
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
                     else "it offers: " + ", ".join(sorted(offered)),
                 )
             out[type_] = offered[type_]
     return out
 
 
-def _types_by_server(bound: BoundDeployment | None, extra: Sequence[tuple[str, str]] = ()) -> dict[str, set[str]]:
+def _types_by_server(
+    bound: BoundDeployment | None, extra: Sequence[tuple[str, str]] = ()
+) -> dict[str, set[str]]:
     wanted: dict[str, set[str]] = {}
     if bound is not None:
         for r in bound.resources.values():
@@ -75,8 +87,6 @@ async def validate(
     by_address = loaded.bound.resources
 
     def _no_refs(address: str, path: Any) -> object:
-        from mcp_iac.core import UNKNOWN
-
         return UNKNOWN
 
     def _secret(key: str) -> object:
@@ -131,8 +141,6 @@ async def plan(
     record = project.state.deployment(deployment)
     recorded = project.state.resources(deployment)
     if refresh and recorded:
-        from ._readback import read_back
-
         back = await read_back(project, recorded)
         if back.errors:
             raise ConfigError(
@@ -142,12 +150,19 @@ async def plan(
         recorded = back.records
     bound = loaded.bound if loaded is not None else None
     extra = [(r.server, r.type) for r in recorded.values()]
-    schemas = await schemas_for(project, _types_by_server(bound, extra),
-                                source=loaded.spec.source if loaded else None)
+    schemas = await schemas_for(
+        project, _types_by_server(bound, extra), source=loaded.spec.source if loaded else None
+    )
     result = make_plan(
-        bound, recorded, deployment=deployment, schemas=schemas,
-        lineage=record.lineage if record else None, serial=record.serial if record else 0,
-        mode=mode, targets=targets, environ=project.environ,
+        bound,
+        recorded,
+        deployment=deployment,
+        schemas=schemas,
+        lineage=record.lineage if record else None,
+        serial=record.serial if record else 0,
+        mode=mode,
+        targets=targets,
+        environ=project.environ,
     )
     if check and loaded is not None:
         changing = {s.address for s in result.steps if s.action in ("create", "update", "replace")}
@@ -161,19 +176,18 @@ async def plan(
                 )
     pending = project.state.pending_operations(deployment)
     if pending:
-        from dataclasses import replace
-
-        result = replace(result, warnings=(
-            *result.warnings,
-            f"an interrupted run left {len(pending)} pending operation(s); `mcp-iac up` "
-            "reconciles them with the providers first, which may change this plan",
-        ))
+        result = replace(
+            result,
+            warnings=(
+                *result.warnings,
+                f"an interrupted run left {len(pending)} pending operation(s); `mcp-iac up` "
+                "reconciles them with the providers first, which may change this plan",
+            ),
+        )
     return result
 
 
 def _only(bound: BoundDeployment, addresses: set[str]) -> BoundDeployment:
-    from dataclasses import replace
-
     return replace(bound, resources={a: r for a, r in bound.resources.items() if a in addresses})
 
 
@@ -201,6 +215,4 @@ def graph_text(bound: BoundDeployment, fmt: str) -> str:
 
 
 def outputs_json(values: Mapping[str, Any]) -> dict[str, JSON]:
-    from mcp_iac.core import redact
-
     return {k: redact(v) for k, v in values.items()}

@@ -50,8 +50,9 @@ async def read_all(
             except ProviderError as exc:
                 results[address] = exc
             except TimeoutError:
-                results[address] = ProviderError("TIMEOUT", "read took longer than 120s",
-                                                 server=record.server)
+                results[address] = ProviderError(
+                    "TIMEOUT", "read took longer than 120s", server=record.server
+                )
 
     async with anyio.create_task_group() as tg:
         for address, record in records.items():
@@ -73,11 +74,13 @@ def declared_changes(
             before = lookup(record.properties, p)
             after = lookup(actual, p)
             secret = isinstance(recorded, Secret)
-            changes.append(Change(
-                format_path(p),
-                "(sensitive)" if secret else redact(before),
-                "(sensitive)" if secret else redact(after),
-            ))
+            changes.append(
+                Change(
+                    format_path(p),
+                    "(sensitive)" if secret else redact(before),
+                    "(sensitive)" if secret else redact(after),
+                )
+            )
     return changes
 
 

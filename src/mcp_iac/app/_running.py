@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mcp_iac.core import ConfigError, StateError
+from mcp_iac.core import ConfigError, ResourceOptions, ResourceSpec, StateError, escape_literal
 from mcp_iac.engine import (
     ApplyResult,
     BoundDeployment,
@@ -21,11 +21,13 @@ from mcp_iac.engine import (
     Recovered,
     ResourceRecord,
     StopSignal,
-    recover,
+    make_plan,
 )
-from mcp_iac.core import ResourceOptions, ResourceSpec, escape_literal
 
-from ._planning import Loaded, plan as make_plan_for, schemas_for
+from ._inspect import refresh_locked
+from ._locking import Locked, settle
+from ._planning import Loaded, schemas_for
+from ._planning import plan as make_plan_for
 from ._project import Project
 
 Confirm = Callable[[Plan], Awaitable[bool]]
@@ -37,8 +39,15 @@ class RunReport:
 
     deployment: str
     plan: Plan | None
-    status: Literal["succeeded", "failed", "rolled-back", "rollback-failed", "interrupted",
-                    "no-changes", "cancelled"]
+    status: Literal[
+        "succeeded",
+        "failed",
+        "rolled-back",
+        "rollback-failed",
+        "interrupted",
+        "no-changes",
+        "cancelled",
+    ]
     result: ApplyResult | None = None
     recovered: list[Recovered] = field(default_factory=list)
     run_id: int | None = None
@@ -47,35 +56,6 @@ class RunReport:
     @property
     def ok(self) -> bool:
         return self.status in ("succeeded", "no-changes", "cancelled")
-
-
-async def _settle(project: Project, deployment: str) -> list[Recovered]:
-    """Close runs a crash left open and reconcile pending intents (lock held)."""
-    for run in project.state.runs(deployment):
-        if run.status == "running":
-            project.state.finish_run(run.id, status="crashed",
-                                     summary={"note": "the process ended before the run did"})
-    recovered = await recover(deployment, state=project.state, providers=project.providers)
-    if recovered:
-        project.state.add_event(deployment, "recovery", f"reconciled {len(recovered)} pending "
-                                "operation(s)", {"items": [r.outcome for r in recovered]})
-    return recovered
-
-
-class _Locked:
-    def __init__(self, project: Project, deployment: str, operation: str) -> None:
-        self.project = project
-        self.deployment = deployment
-        self.operation = operation
-        self.lock: LockInfo | None = None
-
-    def __enter__(self) -> LockInfo:
-        self.lock = self.project.state.acquire_lock(self.deployment, operation=self.operation)
-        return self.lock
-
-    def __exit__(self, *exc: object) -> None:
-        if self.lock is not None:
-            self.project.state.release_lock(self.lock)
 
 
 async def run_plan(
@@ -98,12 +78,11 @@ async def run_plan(
         StateLocked: another run holds the deployment.
         StalePlan: ``saved`` was made against an older state.
     """
-    with _Locked(project, deployment, operation):
-        recovered = await _settle(project, deployment)
+    with Locked(project, deployment, operation):
+        recovered = await settle(project, deployment)
         if saved is not None:
             record = project.state.deployment(deployment)
-            saved.check_current(record.lineage if record else None,
-                                record.serial if record else 0)
+            saved.check_current(record.lineage if record else None, record.serial if record else 0)
             the_plan = saved
         else:
             assert make is not None
@@ -117,37 +96,59 @@ async def run_plan(
         for server, type_ in types:
             by_server.setdefault(server, set()).add(type_)
         schemas = await schemas_for(project, by_server)
-        run_id = project.state.begin_run(deployment, kind=kind, intent=intent,
-                                         plan=plan_document(the_plan))
-        project.state.add_event(deployment, f"{kind}.start", intent or kind,
-                                {"run": run_id, "summary": the_plan.summary()})
+        run_id = project.state.begin_run(
+            deployment, kind=kind, intent=intent, plan=plan_document(the_plan)
+        )
+        project.state.add_event(
+            deployment,
+            f"{kind}.start",
+            intent or kind,
+            {"run": run_id, "summary": the_plan.summary()},
+        )
         executor = Executor(
-            the_plan, state=project.state, providers=project.providers, run_id=run_id,
-            options=options, schemas=schemas, on_event=on_event, stop=stop,
+            the_plan,
+            state=project.state,
+            providers=project.providers,
+            run_id=run_id,
+            options=options,
+            schemas=schemas,
+            on_event=on_event,
+            stop=stop,
             environ=project.environ,
         )
         try:
             result = await executor.run()
         except BaseException:
-            project.state.finish_run(run_id, status="interrupted",
-                                     summary={"note": "the run was cut short"})
+            project.state.finish_run(
+                run_id, status="interrupted", summary={"note": "the run was cut short"}
+            )
             raise
         if result.status in ("succeeded", "failed", "interrupted"):
             project.state.set_outputs(deployment, result.outputs)
-        status_map = {"succeeded": "succeeded", "failed": "failed", "rolled-back": "rolled-back",
-                      "rollback-failed": "failed", "interrupted": "interrupted"}
+        status_map = {
+            "succeeded": "succeeded",
+            "failed": "failed",
+            "rolled-back": "rolled-back",
+            "rollback-failed": "failed",
+            "interrupted": "interrupted",
+        }
         summary = {
             "plan": the_plan.summary(),
             "failed": result.failed,
             "skipped": result.skipped,
             "still_differs": result.still_differs,
         }
-        run = project.state.finish_run(run_id, status=status_map[result.status],  # type: ignore[arg-type]
-                                       summary=summary)
-        project.state.add_event(deployment, f"{kind}.{result.status}", intent or kind,
-                                {"run": run_id, **summary})
-        return RunReport(deployment, the_plan, result.status, result, recovered, run_id,
-                         run.version)
+        run = project.state.finish_run(
+            run_id,
+            status=status_map[result.status],  # type: ignore[arg-type]
+            summary=summary,
+        )
+        project.state.add_event(
+            deployment, f"{kind}.{result.status}", intent or kind, {"run": run_id, **summary}
+        )
+        return RunReport(
+            deployment, the_plan, result.status, result, recovered, run_id, run.version
+        )
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -176,13 +177,20 @@ async def up(
 
     async def make() -> Plan:
         if refresh and project.state.resources(name):
-            from ._inspect import refresh_locked
-
             await refresh_locked(project, name, intent="refresh before up")
         return await make_plan_for(project, loaded, deployment=name, targets=targets)
 
-    return await run_plan(project, deployment=name, make=make, saved=saved, confirm=confirm,
-                          options=options, on_event=on_event, stop=stop, intent=intent)
+    return await run_plan(
+        project,
+        deployment=name,
+        make=make,
+        saved=saved,
+        confirm=confirm,
+        options=options,
+        on_event=on_event,
+        stop=stop,
+        intent=intent,
+    )
 
 
 async def destroy(
@@ -197,33 +205,54 @@ async def destroy(
     intent: str = "",
 ) -> RunReport:
     if project.state.deployment(deployment) is None:
-        raise ConfigError(f"deployment '{deployment}' has no recorded state; nothing to destroy",
-                          hint="see mcp-iac state list")
+        raise ConfigError(
+            f"deployment '{deployment}' has no recorded state; nothing to destroy",
+            hint="see mcp-iac state list",
+        )
 
     async def make() -> Plan:
-        return await make_plan_for(project, None, deployment=deployment, mode="destroy",
-                                   targets=targets)
+        return await make_plan_for(
+            project, None, deployment=deployment, mode="destroy", targets=targets
+        )
 
-    return await run_plan(project, deployment=deployment, make=make, confirm=confirm,
-                          options=options or ExecOptions(on_failure="continue"),
-                          on_event=on_event, stop=stop, intent=intent, kind="destroy",
-                          operation="destroy")
+    return await run_plan(
+        project,
+        deployment=deployment,
+        make=make,
+        confirm=confirm,
+        options=options or ExecOptions(on_failure="continue"),
+        on_event=on_event,
+        stop=stop,
+        intent=intent,
+        kind="destroy",
+        operation="destroy",
+    )
 
 
-def _bound_from_records(deployment: str, records: dict[str, ResourceRecord],
-                        outputs: dict[str, Any]) -> BoundDeployment:
+def _bound_from_records(
+    deployment: str, records: dict[str, ResourceRecord], outputs: dict[str, Any]
+) -> BoundDeployment:
     resources: dict[str, BoundResource] = {}
     for address, r in records.items():
         if "#" in address:
             continue
-        spec = ResourceSpec(type=r.type, name=r.name, server=r.server, properties={},
-                            options=ResourceOptions(protect=r.protect))
+        spec = ResourceSpec(
+            type=r.type,
+            name=r.name,
+            server=r.server,
+            properties={},
+            options=ResourceOptions(protect=r.protect),
+        )
         resources[address] = BoundResource(
-            spec=spec, address=address, urn=r.urn, template=_literal(r.properties),
+            spec=spec,
+            address=address,
+            urn=r.urn,
+            template=_literal(r.properties),
             dependencies=tuple(d for d in r.dependencies if d in records),
         )
-    return BoundDeployment(name=deployment, source=None, resources=resources,
-                           outputs={}, variables={})
+    return BoundDeployment(
+        name=deployment, source=None, resources=resources, outputs={}, variables={}
+    )
 
 
 def _literal(value: Any) -> Any:
@@ -255,28 +284,42 @@ async def restore(
     snap = project.state.snapshot(deployment, version=version, at=at)
     if snap is None:
         what = f"version {version}" if version is not None else f"time {at}"
-        raise ConfigError(f"deployment '{deployment}' has no recorded {what}",
-                          hint=f"see mcp-iac state history {deployment}")
+        raise ConfigError(
+            f"deployment '{deployment}' has no recorded {what}",
+            hint=f"see mcp-iac state history {deployment}",
+        )
     bound = _bound_from_records(deployment, snap.resources, snap.outputs)
 
     async def make() -> Plan:
-        from mcp_iac.engine import make_plan
-
         record = project.state.deployment(deployment)
         recorded = project.state.resources(deployment)
         by_server: dict[str, set[str]] = {}
         for r in [*snap.resources.values(), *recorded.values()]:
             by_server.setdefault(r.server, set()).add(r.type)
         schemas = await schemas_for(project, by_server)
-        return make_plan(bound, recorded, deployment=deployment, schemas=schemas,
-                         lineage=record.lineage if record else None,
-                         serial=record.serial if record else 0, mode="restore",
-                         environ=project.environ)
+        return make_plan(
+            bound,
+            recorded,
+            deployment=deployment,
+            schemas=schemas,
+            lineage=record.lineage if record else None,
+            serial=record.serial if record else 0,
+            mode="restore",
+            environ=project.environ,
+        )
 
-    return await run_plan(project, deployment=deployment, make=make, confirm=confirm,
-                          options=options, on_event=on_event, stop=stop,
-                          intent=intent or f"restore to version {snap.version}", kind="restore",
-                          operation="restore")
+    return await run_plan(
+        project,
+        deployment=deployment,
+        make=make,
+        confirm=confirm,
+        options=options,
+        on_event=on_event,
+        stop=stop,
+        intent=intent or f"restore to version {snap.version}",
+        kind="restore",
+        operation="restore",
+    )
 
 
 def unlock(project: Project, deployment: str) -> LockInfo | None:

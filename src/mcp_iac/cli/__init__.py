@@ -8,14 +8,13 @@ import traceback
 
 from mcp_iac.core import IacError
 
+from ._app import app
 from ._console import err, error
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and, from the console script, exits with)
     the exit code. Usage errors exit 2 (from Typer), user errors print no traceback."""
-    from ._app import app
-
     try:
         try:
             app(args=argv, prog_name="mcp-iac", standalone_mode=True)
@@ -29,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("Interrupted.")
         code = 130
-    except Exception:  # noqa: BLE001  # a bug: show it in full, exit 1
+    except Exception:  # a bug: show it in full, exit 1
         err.print("[bold red]Internal error[/] (a bug in mcp-iac; please report it):")
         traceback.print_exc()
         code = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 
 from mcp_iac import app as usecases
 from mcp_iac.core import ConfigError
+from mcp_iac.engine import topo_order
 
 from ._common import FileOpt, JsonOpt, StateOpt, TargetOpt, VarOpt, load_deployment, project
 from ._console import out, print_json
@@ -22,14 +24,13 @@ def register(app: typer.Typer) -> None:
     app.command("graph")(graph)
 
 
-def validate(file: FileOpt = None, var: VarOpt = None, state: StateOpt = None,
-             json: JsonOpt = False) -> None:
+def validate(
+    file: FileOpt = None, var: VarOpt = None, state: StateOpt = None, json: JsonOpt = False
+) -> None:
     """Check a deployment: syntax, variables, references, cycles, provider schemas."""
     proj = project(state)
     try:
         loaded = load_deployment(proj, file, var)
-        from mcp_iac.engine import topo_order
-
         topo_order({a: list(r.dependencies) for a, r in loaded.bound.resources.items()})
 
         async def run() -> list[str]:
@@ -45,11 +46,18 @@ def validate(file: FileOpt = None, var: VarOpt = None, state: StateOpt = None,
     if problems:
         raise ConfigError("the provider rejected the deployment:\n  " + "\n  ".join(problems))
     if json:
-        print_json({"valid": True, "deployment": loaded.spec.name,
-                    "resources": len(loaded.bound.resources)})
+        print_json(
+            {
+                "valid": True,
+                "deployment": loaded.spec.name,
+                "resources": len(loaded.bound.resources),
+            }
+        )
     else:
-        out.print(f"[green]Valid:[/] deployment '{loaded.spec.name}' with "
-                  f"{len(loaded.bound.resources)} resource(s).")
+        out.print(
+            f"[green]Valid:[/] deployment '{loaded.spec.name}' with "
+            f"{len(loaded.bound.resources)} resource(s)."
+        )
 
 
 def plan(
@@ -58,21 +66,32 @@ def plan(
     state: StateOpt = None,
     target: TargetOpt = None,
     destroy: Annotated[bool, typer.Option("--destroy", help="Plan deleting everything.")] = False,
-    out_file: Annotated[Path | None, typer.Option(
-        "--out", help="Save the plan to apply exactly with: mcp-iac up PLANFILE")] = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Save the plan to apply exactly with: mcp-iac up PLANFILE"),
+    ] = None,
     json: JsonOpt = False,
-    show_unchanged: Annotated[bool, typer.Option(
-        "--show-unchanged", help="List unchanged resources too.")] = False,
-    refresh: Annotated[bool, typer.Option(
-        "--refresh", help="Read resources back first (shows drift repairs too).")] = False,
+    show_unchanged: Annotated[
+        bool, typer.Option("--show-unchanged", help="List unchanged resources too.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Read resources back first (shows drift repairs too).")
+    ] = False,
 ) -> None:
     """Show what `up` would change, and why, without changing anything."""
     proj = project(state)
     try:
         loaded = load_deployment(proj, file, var)
-        the_plan = anyio.run(lambda: usecases.plan(
-            proj, loaded, deployment=loaded.spec.name,
-            mode="destroy" if destroy else "apply", targets=target or (), refresh=refresh))
+        the_plan = anyio.run(
+            lambda: usecases.plan(
+                proj,
+                loaded,
+                deployment=loaded.spec.name,
+                mode="destroy" if destroy else "apply",
+                targets=target or (),
+                refresh=refresh,
+            )
+        )
     finally:
         proj.close()
     if out_file is not None:
@@ -82,8 +101,10 @@ def plan(
         return
     render_plan(the_plan, show_unchanged=show_unchanged)
     if out_file is not None:
-        out.print(f"\nSaved the plan to [bold]{out_file}[/]; apply exactly it with "
-                  f"[bold]mcp-iac up {out_file}[/].")
+        out.print(
+            f"\nSaved the plan to [bold]{out_file}[/]; apply exactly it with "
+            f"[bold]mcp-iac up {out_file}[/]."
+        )
 
 
 def graph(
@@ -98,6 +119,4 @@ def graph(
         loaded = load_deployment(proj, file, var)
     finally:
         proj.close()
-    import sys
-
     sys.stdout.write(usecases.graph_text(loaded.bound, format_))

@@ -10,6 +10,7 @@ import anyio
 import typer
 
 from mcp_iac import app as usecases
+from mcp_iac.core import ConfigError, redact
 from mcp_iac.engine import ExecOptions, Plan, StopSignal
 
 from ._common import (
@@ -26,12 +27,12 @@ from ._common import (
     project,
     run_interruptible,
 )
-from ._console import print_json
+from ._console import out, print_json
 from ._render import Progress, render_drift, render_plan, render_report
 
 OnFailureOpt = Annotated[
-    str, typer.Option("--on-failure", help="rollback | continue | stop",
-                      case_sensitive=False),
+    str,
+    typer.Option("--on-failure", help="rollback | continue | stop", case_sensitive=False),
 ]
 
 
@@ -43,18 +44,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _options(parallelism: int, on_failure: str) -> ExecOptions:
-    from mcp_iac.core import ConfigError
-
     if on_failure not in ("rollback", "continue", "stop"):
         raise ConfigError(f"--on-failure must be rollback, continue or stop, not '{on_failure}'")
     mode: Literal["rollback", "continue", "stop"] = on_failure  # type: ignore[assignment]
     return ExecOptions(parallelism=parallelism, on_failure=mode)
 
 
-def _report_json(report: usecases.RunReport) -> dict[str, object]:
+def report_json(report: usecases.RunReport) -> dict[str, object]:
     result = report.result
-    from mcp_iac.core import redact
-
     return {
         "deployment": report.deployment,
         "status": report.status,
@@ -62,8 +59,13 @@ def _report_json(report: usecases.RunReport) -> dict[str, object]:
         "version": report.version,
         "summary": report.plan.summary() if report.plan else {},
         "steps": [
-            {"address": o.address, "action": o.action, "status": o.status, "error": o.error,
-             "seconds": round(o.seconds, 4)}
+            {
+                "address": o.address,
+                "action": o.action,
+                "status": o.status,
+                "error": o.error,
+                "seconds": round(o.seconds, 4),
+            }
             for o in (result.outcomes.values() if result else [])
         ],
         "rollback": [
@@ -72,14 +74,15 @@ def _report_json(report: usecases.RunReport) -> dict[str, object]:
         ],
         "still_differs": result.still_differs if result else [],
         "outputs": redact(result.outputs) if result else {},
-        "recovered": [{"address": r.address, "kind": r.kind, "outcome": r.outcome}
-                      for r in report.recovered],
+        "recovered": [
+            {"address": r.address, "kind": r.kind, "outcome": r.outcome} for r in report.recovered
+        ],
     }
 
 
 def _finish(report: usecases.RunReport, json: bool, verb: str) -> None:
     if json:
-        print_json(_report_json(report))
+        print_json(report_json(report))
     else:
         render_report(report, verb=verb)
     if not report.ok:
@@ -87,8 +90,12 @@ def _finish(report: usecases.RunReport, json: bool, verb: str) -> None:
 
 
 def up(
-    plan_file: Annotated[Path | None, typer.Argument(
-        help="A plan saved with `mcp-iac plan --out`; applied exactly, if still current.")] = None,
+    plan_file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="A plan saved with `mcp-iac plan --out`; applied exactly, if still current."
+        ),
+    ] = None,
     file: FileOpt = None,
     var: VarOpt = None,
     state: StateOpt = None,
@@ -98,9 +105,13 @@ def up(
     on_failure: OnFailureOpt = "rollback",
     json: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print problems.")] = False,
-    refresh: Annotated[bool, typer.Option(
-        "--refresh", help="Read resources back first, so changes made outside mcp-iac are "
-        "put back too.")] = False,
+    refresh: Annotated[
+        bool,
+        typer.Option(
+            "--refresh",
+            help="Read resources back first, so changes made outside mcp-iac are put back too.",
+        ),
+    ] = False,
 ) -> None:
     """Create, update and delete resources so they match the deployment."""
     options = _options(parallelism, on_failure)
@@ -108,7 +119,7 @@ def up(
     saved = Plan.load(plan_file) if plan_file is not None else None
     try:
         loaded = load_deployment(proj, file, var) if saved is None else None
-        render = (lambda p: None) if json else (lambda p: render_plan(p))
+        render = (lambda p: None) if json else render_plan
         confirm = confirm_factory(yes or saved is not None, render)
         progress = None if json else Progress(quiet=quiet)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
@@ -116,12 +127,27 @@ def up(
         async def go(stop: StopSignal) -> usecases.RunReport:
             if saved is not None:
                 return await usecases.run_plan(
-                    proj, deployment=saved.deployment, saved=saved, confirm=confirm,
-                    options=options, on_event=progress, stop=stop, intent=intent)
+                    proj,
+                    deployment=saved.deployment,
+                    saved=saved,
+                    confirm=confirm,
+                    options=options,
+                    on_event=progress,
+                    stop=stop,
+                    intent=intent,
+                )
             assert loaded is not None
-            return await usecases.up(proj, loaded, targets=target or (), confirm=confirm,
-                                     options=options, on_event=progress, stop=stop,
-                                     intent=intent, refresh=refresh)
+            return await usecases.up(
+                proj,
+                loaded,
+                targets=target or (),
+                confirm=confirm,
+                options=options,
+                on_event=progress,
+                stop=stop,
+                intent=intent,
+                refresh=refresh,
+            )
 
         report = run_interruptible(go)
     finally:
@@ -130,8 +156,9 @@ def up(
 
 
 def destroy(
-    name: Annotated[str | None, typer.Argument(help="Deployment name (default: the file's).")]
-    = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Deployment name (default: the file's).")
+    ] = None,
     file: FileOpt = None,
     state: StateOpt = None,
     target: TargetOpt = None,
@@ -148,17 +175,27 @@ def destroy(
         deployment = deployment_name(proj, name, file)
         confirm = confirm_factory(yes, (lambda p: None) if json else render_plan)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
-        report = run_interruptible(lambda stop: usecases.destroy(
-            proj, deployment, targets=target or (), confirm=confirm, options=options,
-            on_event=None if json else Progress(quiet=quiet), stop=stop, intent=intent))
+        report = run_interruptible(
+            lambda stop: usecases.destroy(
+                proj,
+                deployment,
+                targets=target or (),
+                confirm=confirm,
+                options=options,
+                on_event=None if json else Progress(quiet=quiet),
+                stop=stop,
+                intent=intent,
+            )
+        )
     finally:
         proj.close()
     _finish(report, json, "Destroy")
 
 
 def refresh(
-    name: Annotated[str | None, typer.Argument(help="Deployment name (default: the file's).")]
-    = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Deployment name (default: the file's).")
+    ] = None,
     file: FileOpt = None,
     state: StateOpt = None,
     json: JsonOpt = False,
@@ -171,14 +208,20 @@ def refresh(
     finally:
         proj.close()
     if json:
-        print_json({"deployment": deployment, "updated": report.updated,
-                    "removed": report.removed, "unchanged": report.unchanged,
-                    "errors": report.errors})
+        print_json(
+            {
+                "deployment": deployment,
+                "updated": report.updated,
+                "removed": report.removed,
+                "unchanged": report.unchanged,
+                "errors": report.errors,
+            }
+        )
     else:
-        from ._console import out
-
-        out.print(f"Refreshed '{deployment}': {len(report.updated)} updated, "
-                  f"{len(report.removed)} gone, {len(report.unchanged)} unchanged.")
+        out.print(
+            f"Refreshed '{deployment}': {len(report.updated)} updated, "
+            f"{len(report.removed)} gone, {len(report.unchanged)} unchanged."
+        )
         for address in report.updated:
             out.print(f"  [yellow]~[/] {address}: recorded what is there now")
         for address in report.removed:
@@ -190,14 +233,16 @@ def refresh(
 
 
 def drift(
-    name: Annotated[str | None, typer.Argument(help="Deployment name (default: the file's).")]
-    = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Deployment name (default: the file's).")
+    ] = None,
     file: FileOpt = None,
     var: VarOpt = None,
     state: StateOpt = None,
     json: JsonOpt = False,
-    exit_code: Annotated[bool, typer.Option(
-        "--exit-code", help="Exit with 5 when drift is found.")] = False,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit with 5 when drift is found.")
+    ] = False,
 ) -> None:
     """Report what changed outside mcp-iac (a refresh-only comparison; changes nothing)."""
     proj = project(state)
@@ -208,22 +253,30 @@ def drift(
             loaded = load_deployment(proj, file, var)
             if loaded.spec.name != deployment:
                 loaded = None
-        except Exception:  # noqa: BLE001  # the file only adds ignoreChanges; drift works without
+        except Exception:  # the file only adds ignoreChanges; drift works without
             loaded = None
         report = anyio.run(lambda: usecases.drift(proj, deployment, loaded=loaded))
     finally:
         proj.close()
     if json:
-        print_json({
-            "deployment": deployment,
-            "drifted": bool(report.drifted),
-            "resources": [
-                {"address": i.address, "status": i.status, "error": i.error,
-                 "changes": [{"path": c.path, "recorded": c.recorded, "actual": c.actual}
-                             for c in i.changes]}
-                for i in report.items
-            ],
-        })
+        print_json(
+            {
+                "deployment": deployment,
+                "drifted": bool(report.drifted),
+                "resources": [
+                    {
+                        "address": i.address,
+                        "status": i.status,
+                        "error": i.error,
+                        "changes": [
+                            {"path": c.path, "recorded": c.recorded, "actual": c.actual}
+                            for c in i.changes
+                        ],
+                    }
+                    for i in report.items
+                ],
+            }
+        )
     else:
         render_drift(report)
     if report.errors:

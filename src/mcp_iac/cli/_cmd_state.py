@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import json as _json
 import sys
 from typing import Annotated, Any
 
@@ -11,8 +13,9 @@ from rich.table import Table
 
 from mcp_iac import app as usecases
 from mcp_iac.core import ConfigError, redact
-from mcp_iac.engine import ResourceRecord
+from mcp_iac.engine import ExecOptions, ResourceRecord
 
+from ._cmd_run import report_json
 from ._common import (
     FileOpt,
     JsonOpt,
@@ -41,10 +44,18 @@ def register(app: typer.Typer) -> None:
 
 def _record_json(r: ResourceRecord) -> dict[str, Any]:
     return {
-        "address": r.address, "urn": r.urn, "type": r.type, "server": r.server, "name": r.name,
-        "id": r.id, "status": r.status, "protect": r.protect,
-        "properties": redact(r.properties), "outputs": redact(r.outputs),
-        "dependencies": list(r.dependencies), "created_at": r.created_at,
+        "address": r.address,
+        "urn": r.urn,
+        "type": r.type,
+        "server": r.server,
+        "name": r.name,
+        "id": r.id,
+        "status": r.status,
+        "protect": r.protect,
+        "properties": redact(r.properties),
+        "outputs": redact(r.outputs),
+        "dependencies": list(r.dependencies),
+        "created_at": r.created_at,
         "updated_at": r.updated_at,
     }
 
@@ -56,16 +67,29 @@ def list_(name: NameArg = None, state: StateOpt = None, json: JsonOpt = False) -
         if name is None:
             deployments = proj.state.deployments()
             if json:
-                print_json([{"name": d.name, "version": d.version, "serial": d.serial,
-                             "resources": len(proj.state.resources(d.name)),
-                             "updated_at": d.updated_at,
-                             "locked": d.lock.describe() if d.lock else None}
-                            for d in deployments])
+                print_json(
+                    [
+                        {
+                            "name": d.name,
+                            "version": d.version,
+                            "serial": d.serial,
+                            "resources": len(proj.state.resources(d.name)),
+                            "updated_at": d.updated_at,
+                            "locked": d.lock.describe() if d.lock else None,
+                        }
+                        for d in deployments
+                    ]
+                )
                 return
             table = Table("DEPLOYMENT", "VERSION", "RESOURCES", "UPDATED", "LOCK")
             for d in deployments:
-                table.add_row(d.name, str(d.version), str(len(proj.state.resources(d.name))),
-                              d.updated_at[:19], d.lock.describe() if d.lock else "")
+                table.add_row(
+                    d.name,
+                    str(d.version),
+                    str(len(proj.state.resources(d.name))),
+                    d.updated_at[:19],
+                    d.lock.describe() if d.lock else "",
+                )
             out.print(table if deployments else "No deployments recorded.")
             return
         _require(proj, name)
@@ -84,14 +108,17 @@ def list_(name: NameArg = None, state: StateOpt = None, json: JsonOpt = False) -
 def _require(proj: usecases.Project, name: str) -> None:
     if proj.state.deployment(name) is None:
         known = [d.name for d in proj.state.deployments()]
-        raise ConfigError(f"no deployment named '{name}' is recorded",
-                          hint="recorded: " + (", ".join(known) or "none"))
+        raise ConfigError(
+            f"no deployment named '{name}' is recorded",
+            hint="recorded: " + (", ".join(known) or "none"),
+        )
 
 
 def show(
     address: Annotated[str, typer.Argument(help="Resource address, e.g. local:file:motd")],
-    name: Annotated[str | None, typer.Option("--deployment", "-d",
-                                             help="Deployment (default: the file's).")] = None,
+    name: Annotated[
+        str | None, typer.Option("--deployment", "-d", help="Deployment (default: the file's).")
+    ] = None,
     file: FileOpt = None,
     state: StateOpt = None,
     json: JsonOpt = False,
@@ -104,27 +131,27 @@ def show(
         records = proj.state.resources(deployment)
         record = records.get(address)
         if record is None:
-            import difflib
-
             close = difflib.get_close_matches(address, list(records), n=3)
-            raise ConfigError(f"deployment '{deployment}' has no resource '{address}'",
-                              hint=("did you mean " + " or ".join(close) + "?") if close
-                              else f"see mcp-iac state list {deployment}")
+            raise ConfigError(
+                f"deployment '{deployment}' has no resource '{address}'",
+                hint=("did you mean " + " or ".join(close) + "?")
+                if close
+                else f"see mcp-iac state list {deployment}",
+            )
     finally:
         proj.close()
     data = _record_json(record)
     if json:
         print_json(data)
         return
-    import json as _json
-
     for key, value in data.items():
         text = _json.dumps(value, indent=2) if isinstance(value, dict | list) else str(value)
         out.print(f"[bold]{key}[/]: {escape(text)}")
 
 
-def history(name: NameArg = None, file: FileOpt = None, state: StateOpt = None,
-            json: JsonOpt = False) -> None:
+def history(
+    name: NameArg = None, file: FileOpt = None, state: StateOpt = None, json: JsonOpt = False
+) -> None:
     """The runs of a deployment, oldest first, with the version each produced."""
     proj = project(state)
     try:
@@ -134,19 +161,40 @@ def history(name: NameArg = None, file: FileOpt = None, state: StateOpt = None,
     finally:
         proj.close()
     if json:
-        print_json([{"run": r.id, "kind": r.kind, "status": r.status, "version": r.version,
-                     "started_at": r.started_at, "finished_at": r.finished_at, "who": r.who,
-                     "intent": r.intent, "summary": r.summary} for r in runs])
+        print_json(
+            [
+                {
+                    "run": r.id,
+                    "kind": r.kind,
+                    "status": r.status,
+                    "version": r.version,
+                    "started_at": r.started_at,
+                    "finished_at": r.finished_at,
+                    "who": r.who,
+                    "intent": r.intent,
+                    "summary": r.summary,
+                }
+                for r in runs
+            ]
+        )
         return
     table = Table("RUN", "VERSION", "KIND", "STATUS", "STARTED", "WHO", "INTENT")
     for r in runs:
-        table.add_row(str(r.id), "" if r.version is None else str(r.version), r.kind, r.status,
-                      r.started_at[:19], escape(r.who), escape(r.intent))
+        table.add_row(
+            str(r.id),
+            "" if r.version is None else str(r.version),
+            r.kind,
+            r.status,
+            r.started_at[:19],
+            escape(r.who),
+            escape(r.intent),
+        )
     out.print(table if runs else "No runs recorded.")
 
 
-def outputs(name: NameArg = None, file: FileOpt = None, state: StateOpt = None,
-            json: JsonOpt = False) -> None:
+def outputs(
+    name: NameArg = None, file: FileOpt = None, state: StateOpt = None, json: JsonOpt = False
+) -> None:
     """The deployment's outputs as last recorded (secrets redacted)."""
     proj = project(state)
     try:
@@ -181,9 +229,13 @@ def unlock(name: NameArg = None, file: FileOpt = None, state: StateOpt = None) -
 def restore(
     name: NameArg = None,
     version: Annotated[int | None, typer.Option("--version", help="History version.")] = None,
-    at: Annotated[str | None, typer.Option(
-        "--at", help="A time (ISO 8601, e.g. 2026-11-17 or 2026-11-17T18:00): the state as "
-        "of then.")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="A time (ISO 8601, e.g. 2026-11-17 or 2026-11-17T18:00): the state as of then.",
+        ),
+    ] = None,
     file: FileOpt = None,
     state: StateOpt = None,
     yes: YesOpt = False,
@@ -191,24 +243,29 @@ def restore(
     json: JsonOpt = False,
 ) -> None:
     """Plan the way back to a past version from the run history, then apply it like `up`."""
-    from mcp_iac.engine import ExecOptions
-
     proj = project(state)
     try:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         confirm = confirm_factory(yes, (lambda p: None) if json else render_plan)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
-        report = run_interruptible(lambda stop: usecases.restore(
-            proj, deployment, version=version, at=at, confirm=confirm,
-            options=ExecOptions(parallelism=parallelism), on_event=None if json else Progress(),
-            stop=stop, intent=intent))
+        report = run_interruptible(
+            lambda stop: usecases.restore(
+                proj,
+                deployment,
+                version=version,
+                at=at,
+                confirm=confirm,
+                options=ExecOptions(parallelism=parallelism),
+                on_event=None if json else Progress(),
+                stop=stop,
+                intent=intent,
+            )
+        )
     finally:
         proj.close()
     if json:
-        from ._cmd_run import _report_json
-
-        print_json(_report_json(report))
+        print_json(report_json(report))
     else:
         render_report(report, verb="Restore")
     if not report.ok:

@@ -24,8 +24,12 @@ T = TypeVar("T")
 
 FileOpt = Annotated[
     Path | None,
-    typer.Option("--file", "-f", help="Deployment file (YAML, JSON or Python). "
-                 "Default: deployment.yaml in the current directory."),
+    typer.Option(
+        "--file",
+        "-f",
+        help="Deployment file (YAML, JSON or Python). "
+        "Default: deployment.yaml in the current directory.",
+    ),
 ]
 VarOpt = Annotated[
     list[str] | None,
@@ -33,19 +37,21 @@ VarOpt = Annotated[
 ]
 StateOpt = Annotated[
     str | None,
-    typer.Option("--state", envvar="MCP_IAC_STATE",
-                 help="State store: a SQLite file path (default .mcp-iac/state.db)."),
+    typer.Option(
+        "--state",
+        envvar="MCP_IAC_STATE",
+        help="State store: a SQLite file path (default .mcp-iac/state.db).",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 TargetOpt = Annotated[
     list[str] | None,
-    typer.Option("--target", help="Only this resource address and its dependencies "
-                 "(repeatable)."),
+    typer.Option("--target", help="Only this resource address and its dependencies (repeatable)."),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")]
 ParallelismOpt = Annotated[
-    int, typer.Option("--parallelism", min=1, max=1000,
-                      help="How many steps may run at once."),
+    int,
+    typer.Option("--parallelism", min=1, max=1000, help="How many steps may run at once."),
 ]
 
 
@@ -54,8 +60,7 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         name, eq, value = pair.partition("=")
         if not eq or not name:
-            raise ConfigError(f"--var '{pair}' is not name=value",
-                              hint="e.g. --var vlanTag=150")
+            raise ConfigError(f"--var '{pair}' is not name=value", hint="e.g. --var vlanTag=150")
         result[name.strip()] = value
     return result
 
@@ -114,12 +119,16 @@ def run_interruptible(fn: Callable[[StopSignal], Awaitable[T]]) -> T:
                 with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
                     async for _ in signals:
                         if stop.requested:
-                            err.print("[red]Second interrupt: exiting now. The journal holds; "
-                                      "the next run reconciles what was in flight.[/]")
+                            err.print(
+                                "[red]Second interrupt: exiting now. The journal holds; "
+                                "the next run reconciles what was in flight.[/]"
+                            )
                             os._exit(130)
                         stop.request()
-                        err.print("[yellow]Interrupt: no new steps will start; waiting for "
-                                  "in-flight steps to finish. Press Ctrl-C again to exit now.[/]")
+                        err.print(
+                            "[yellow]Interrupt: no new steps will start; waiting for "
+                            "in-flight steps to finish. Press Ctrl-C again to exit now.[/]"
+                        )
 
             tg.start_soon(watch)
             try:

@@ -8,6 +8,7 @@ from typing import Any
 from rich.markup import escape
 
 from mcp_iac.app import DriftReport, RunReport
+from mcp_iac.core import MISSING, GrammarError, lookup, parse_path, redact
 from mcp_iac.engine import ExecEvent, Plan, PlanStep
 
 from ._console import err, out
@@ -47,8 +48,6 @@ def _step_body(step: PlanStep) -> list[str]:
 
 
 def _at(tree: Any, path: str) -> Any:
-    from mcp_iac.core import MISSING, GrammarError, lookup, parse_path
-
     try:
         value = lookup(tree, parse_path(path))
     except GrammarError:
@@ -70,8 +69,10 @@ def render_plan(plan: Plan, *, show_unchanged: bool = False) -> None:
         if step.action == "no-op" and not show_unchanged:
             continue
         symbol, colour = SYMBOL[step.action]
-        out.print(f"  [{colour}]{symbol} {escape(step.address)}[/]  "
-                  f"[dim]({step.action}: {escape(step.reason)})[/]")
+        out.print(
+            f"  [{colour}]{symbol} {escape(step.address)}[/]  "
+            f"[dim]({step.action}: {escape(step.reason)})[/]"
+        )
         for line in _step_body(step):
             out.print(line)
     out.print()
@@ -80,13 +81,20 @@ def render_plan(plan: Plan, *, show_unchanged: bool = False) -> None:
 
 def plan_summary_line(plan: Plan) -> str:
     c = plan.summary()
-    return (f"[bold]Plan:[/] [green]{c['create']} to create[/], [yellow]{c['update']} to update[/]"
-            f", [magenta]{c['replace']} to replace[/], [red]{c['delete']} to delete[/], "
-            f"{c['no-op']} unchanged.")
+    return (
+        f"[bold]Plan:[/] [green]{c['create']} to create[/], [yellow]{c['update']} to update[/]"
+        f", [magenta]{c['replace']} to replace[/], [red]{c['delete']} to delete[/], "
+        f"{c['no-op']} unchanged."
+    )
 
 
-VERB = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted",
-        "delete-old": "deleted the replaced object of"}
+VERB = {
+    "create": "created",
+    "update": "updated",
+    "replace": "replaced",
+    "delete": "deleted",
+    "delete-old": "deleted the replaced object of",
+}
 
 
 class Progress:
@@ -102,8 +110,10 @@ class Progress:
         if event.kind == "start":
             out.print(f"  [dim]…[/] {a}: {event.action}…")
         elif event.kind == "done":
-            out.print(f"  [green]✓[/] {a}: {VERB.get(event.action, event.action)} "
-                      f"[dim]({event.elapsed:.2f}s)[/]")
+            out.print(
+                f"  [green]✓[/] {a}: {VERB.get(event.action, event.action)} "
+                f"[dim]({event.elapsed:.2f}s)[/]"
+            )
         elif event.kind == "unchanged":
             out.print(f"  [green]✓[/] {a}: nothing to change")
         elif event.kind == "failed":
@@ -134,11 +144,14 @@ def render_report(report: RunReport, *, verb: str = "Apply") -> None:
         out.print("Cancelled; nothing was changed.")
         return
     result = report.result
-    assert result is not None and report.plan is not None
+    assert result is not None
+    assert report.plan is not None
     done = sum(1 for o in result.outcomes.values() if o.status == "done")
     if report.status == "succeeded":
-        out.print(f"\n[bold green]{verb} complete.[/] {done} change(s) applied "
-                  f"(state version {report.version}).")
+        out.print(
+            f"\n[bold green]{verb} complete.[/] {done} change(s) applied "
+            f"(state version {report.version})."
+        )
     else:
         failed = result.failed
         out.print(f"\n[bold red]{verb} {report.status}.[/] {len(failed)} step(s) failed:")
@@ -147,14 +160,18 @@ def render_report(report: RunReport, *, verb: str = "Apply") -> None:
         if result.skipped:
             out.print(f"  skipped (depend on a failure): {escape(', '.join(result.skipped))}")
         if report.status == "rolled-back":
-            out.print("[yellow]Rolled back:[/] every completed change was undone; "
-                      "state and infrastructure are as before the run.")
+            out.print(
+                "[yellow]Rolled back:[/] every completed change was undone; "
+                "state and infrastructure are as before the run."
+            )
         if result.still_differs:
             out.print("[bold red]Rollback incomplete.[/] Still different from before the run:")
             for line in result.still_differs:
                 out.print(f"  • {escape(line)}")
-            out.print("  Fix the cause and run [bold]mcp-iac up[/] again to converge, or "
-                      "[bold]mcp-iac state restore[/] to go back to a recorded version.")
+            out.print(
+                "  Fix the cause and run [bold]mcp-iac up[/] again to converge, or "
+                "[bold]mcp-iac state restore[/] to go back to a recorded version."
+            )
     if result.outputs:
         render_outputs(result.outputs)
     for key, message in result.output_errors.items():
@@ -162,8 +179,6 @@ def render_report(report: RunReport, *, verb: str = "Apply") -> None:
 
 
 def render_outputs(outputs: dict[str, Any]) -> None:
-    from mcp_iac.core import redact
-
     out.print("\n[bold]Outputs:[/]")
     for key, value in outputs.items():
         out.print(f"  {escape(key)} = {_fmt(redact(value))}")
@@ -187,8 +202,10 @@ def render_drift(report: DriftReport) -> None:
                 out.print(f"      {escape(c.path)}: {_fmt(c.recorded)} → {_fmt(c.actual)}")
     n = len(report.drifted)
     if n:
-        out.print(f"\n[bold yellow]Drift:[/] {n} resource(s) differ from the recorded state. "
-                  "Run [bold]mcp-iac up --refresh[/] to put them back, or [bold]mcp-iac refresh[/] to "
-                  "accept what is there.")
+        out.print(
+            f"\n[bold yellow]Drift:[/] {n} resource(s) differ from the recorded state. "
+            "Run [bold]mcp-iac up --refresh[/] to put them back, or [bold]mcp-iac refresh[/] to "
+            "accept what is there."
+        )
     else:
         out.print("\n[green]No drift.[/]")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mcp_iac.core import ConfigError
 from mcp_iac.engine import Provider
+from mcp_iac.providers.local import LocalProvider
 
 DEFAULT_LIMIT = 10
 
@@ -38,8 +39,9 @@ class InProcessProviders:
             close = difflib.get_close_matches(server, list(self._providers), n=1)
             raise ConfigError(
                 f"no server named '{server}' is configured (known: {', '.join(self.servers())})",
-                hint=f"did you mean '{close[0]}'?" if close else
-                "servers come from mcp-iac.yaml; built in: local",
+                hint=f"did you mean '{close[0]}'?"
+                if close
+                else "servers come from mcp-iac.yaml; built in: local",
             ) from None
 
     def limit(self, server: str) -> int:
@@ -48,6 +50,4 @@ class InProcessProviders:
 
 def builtin_providers(root: Path, *, data_dir: Path | None = None) -> InProcessProviders:
     """The providers that ship with mcp-iac, running in-process, rooted at ``root``."""
-    from mcp_iac.providers.local import LocalProvider
-
     return InProcessProviders({"local": LocalProvider(root, data_dir=data_dir)})
