@@ -22,6 +22,7 @@ from mcp_iac.engine import (
     ResourceRecord,
     StopSignal,
     make_plan,
+    resolve_outputs,
 )
 
 from ._inspect import refresh_locked
@@ -84,10 +85,12 @@ async def run_plan(
             record = project.state.deployment(deployment)
             saved.check_current(record.lineage if record else None, record.serial if record else 0)
             the_plan = saved
+            kind = "destroy" if saved.mode == "destroy" else kind
         else:
             assert make is not None
             the_plan = await make()
         if not the_plan.has_changes:
+            _record_outputs(project, deployment, the_plan)
             return RunReport(deployment, the_plan, "no-changes", recovered=recovered)
         if confirm is not None and not await confirm(the_plan):
             return RunReport(deployment, the_plan, "cancelled", recovered=recovered)
@@ -149,6 +152,18 @@ async def run_plan(
         return RunReport(
             deployment, the_plan, result.status, result, recovered, run_id, run.version
         )
+
+
+def _record_outputs(project: Project, deployment: str, plan: Plan) -> None:
+    """Outputs can change without any resource changing (a new output, say): record them."""
+    if plan.mode == "destroy":
+        return
+    values, _ = resolve_outputs(
+        plan.outputs, project.state.resources(deployment), environ=project.environ
+    )
+    record = project.state.deployment(deployment)
+    if record is not None and record.outputs != values:
+        project.state.set_outputs(deployment, values)
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -251,7 +266,7 @@ def _bound_from_records(
             dependencies=tuple(d for d in r.dependencies if d in records),
         )
     return BoundDeployment(
-        name=deployment, source=None, resources=resources, outputs={}, variables={}
+        name=deployment, source=None, resources=resources, outputs=outputs, variables={}
     )
 
 
@@ -288,7 +303,9 @@ async def restore(
             f"deployment '{deployment}' has no recorded {what}",
             hint=f"see mcp-iac state history {deployment}",
         )
-    bound = _bound_from_records(deployment, snap.resources, snap.outputs)
+    producer = next((r for r in project.state.runs(deployment) if r.id == snap.run_id), None)
+    templates = dict((producer.plan or {}).get("outputs") or {}) if producer else {}
+    bound = _bound_from_records(deployment, snap.resources, templates)
 
     async def make() -> Plan:
         record = project.state.deployment(deployment)

@@ -80,11 +80,11 @@ def report_json(report: usecases.RunReport) -> dict[str, object]:
     }
 
 
-def _finish(report: usecases.RunReport, json: bool, verb: str) -> None:
+def _finish(report: usecases.RunReport, json: bool, verb: str, *, quiet: bool = False) -> None:
     if json:
         print_json(report_json(report))
     else:
-        render_report(report, verb=verb)
+        render_report(report, verb=verb, quiet=quiet)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -119,7 +119,7 @@ def up(
     saved = Plan.load(plan_file) if plan_file is not None else None
     try:
         loaded = load_deployment(proj, file, var) if saved is None else None
-        render = (lambda p: None) if json else render_plan
+        render = (lambda p: None) if json or (quiet and yes) else render_plan
         confirm = confirm_factory(yes or saved is not None, render)
         progress = None if json else Progress(quiet=quiet)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
@@ -152,7 +152,7 @@ def up(
         report = run_interruptible(go)
     finally:
         proj.close()
-    _finish(report, json, "Apply")
+    _finish(report, json, "Apply", quiet=quiet)
 
 
 def destroy(
@@ -166,14 +166,14 @@ def destroy(
     parallelism: ParallelismOpt = 10,
     on_failure: OnFailureOpt = "continue",
     json: JsonOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print problems.")] = False,
 ) -> None:
     """Delete every resource of a deployment (dependents first)."""
     options = _options(parallelism, on_failure)
     proj = project(state)
     try:
         deployment = deployment_name(proj, name, file)
-        confirm = confirm_factory(yes, (lambda p: None) if json else render_plan)
+        confirm = confirm_factory(yes, (lambda p: None) if json or (quiet and yes) else render_plan)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
         report = run_interruptible(
             lambda stop: usecases.destroy(
@@ -189,7 +189,7 @@ def destroy(
         )
     finally:
         proj.close()
-    _finish(report, json, "Destroy")
+    _finish(report, json, "Destroy", quiet=quiet)
 
 
 def refresh(

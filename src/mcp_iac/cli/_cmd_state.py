@@ -60,7 +60,13 @@ def _record_json(r: ResourceRecord) -> dict[str, Any]:
     }
 
 
-def list_(name: NameArg = None, state: StateOpt = None, json: JsonOpt = False) -> None:
+def list_(
+    name: Annotated[
+        str | None, typer.Argument(help="Deployment name; without it, list every deployment.")
+    ] = None,
+    state: StateOpt = None,
+    json: JsonOpt = False,
+) -> None:
     """List deployments, or the resources of one deployment."""
     proj = project(state)
     try:

@@ -61,7 +61,7 @@ def render_plan(plan: Plan, *, show_unchanged: bool = False) -> None:
     out.print(f"[bold]{title} for deployment '{escape(plan.deployment)}'[/]")
     for warning in plan.warnings:
         err.print(f"[yellow]Warning:[/] {escape(warning)}")
-    if not plan.has_changes:
+    if not plan.has_changes and not show_unchanged:
         out.print(f"\n[green]No changes.[/] {counts['no-op']} resource(s) up to date.")
         return
     out.print()
@@ -134,7 +134,7 @@ class Progress:
             out.print(f"  [red]✗[/] {a}: could not undo {event.action}: {escape(event.message)}")
 
 
-def render_report(report: RunReport, *, verb: str = "Apply") -> None:
+def render_report(report: RunReport, *, verb: str = "Apply", quiet: bool = False) -> None:
     for r in report.recovered:
         err.print(f"[yellow]Recovered:[/] {escape(r.address)} ({r.kind}): {escape(r.outcome)}")
     if report.status == "no-changes":
@@ -172,7 +172,7 @@ def render_report(report: RunReport, *, verb: str = "Apply") -> None:
                 "  Fix the cause and run [bold]mcp-iac up[/] again to converge, or "
                 "[bold]mcp-iac state restore[/] to go back to a recorded version."
             )
-    if result.outputs:
+    if result.outputs and not quiet:
         render_outputs(result.outputs)
     for key, message in result.output_errors.items():
         err.print(f"[yellow]Output '{escape(key)}' unavailable:[/] {escape(message)}")

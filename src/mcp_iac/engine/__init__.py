@@ -13,6 +13,7 @@ from ._executor import (
     StopSignal,
 )
 from ._graph import closure, find_cycle, levels, reverse, topo_order
+from ._outputs import resolve_outputs
 from ._plan import ACTIONS, Action, Mode, Plan, PlanStep, StepOptions, display
 from ._planner import base_address, deposed_address, is_deposed, make_plan
 from ._records import (
@@ -82,6 +83,7 @@ __all__ = [
     "recover",
     "referenced",
     "resolve",
+    "resolve_outputs",
     "reverse",
     "secret_value",
     "to_json",

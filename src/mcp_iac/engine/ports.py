@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from mcp_iac.protocol import (
     CreateResult,
@@ -84,7 +84,9 @@ class StateStore(Protocol):
     """Durable state. Every method that writes commits before it returns.
 
     Writes per applied step are O(1): ``begin_operation`` and ``complete_operation`` each touch one
-    journal row and at most one resource row, never a whole snapshot.
+    journal row and the resource rows they name, never a whole snapshot. The serial moves once
+    per call that actually changes something (identical writes leave it, so a refresh that finds
+    nothing new does not make saved plans stale).
     """
 
     # deployments and resources
@@ -146,7 +148,7 @@ class StateStore(Protocol):
         self,
         op_id: int,
         *,
-        status: str,
+        status: Literal["recovered", "abandoned"],
         records: Sequence[ResourceRecord] = (),
         remove: Sequence[str] = (),
     ) -> None:
