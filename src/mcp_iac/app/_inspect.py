@@ -13,6 +13,16 @@ from ._planning import Loaded
 from ._project import Project
 from ._readback import Change, declared_changes, read_all, read_back
 
+__all__ = [
+    "Change",
+    "DriftItem",
+    "DriftReport",
+    "RefreshReport",
+    "drift",
+    "refresh",
+    "refresh_locked",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class DriftItem:

@@ -132,8 +132,9 @@ def run_interruptible(fn: Callable[[StopSignal], Awaitable[T]]) -> T:
 
             tg.start_soon(watch)
             try:
-                return await fn(stop)
+                result = await fn(stop)
             finally:
                 tg.cancel_scope.cancel()
+        return result
 
     return anyio.run(main)

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, cast
 
-import psutil  # type: ignore[import-untyped]  # types-psutil is not a dev dependency
+import psutil
 
 from mcp_iac.core import UNKNOWN, ConfigError, Secret, StateError, StateLocked
 from mcp_iac.engine import LockInfo, OperationStatus, ResourceRecord
