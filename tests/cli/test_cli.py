@@ -353,3 +353,17 @@ def test_python_deployments_work_like_files(cli: Cli, tmp_path: Path) -> None:
     r = cli("up", "-f", str(tmp_path / "infra.py"), "--yes")
     assert r.code == 0, r.err
     assert (tmp_path / "out/py.txt").read_text() == "from python"
+
+
+def test_init_writes_a_deployment_that_plans_and_refuses_to_overwrite(
+    cli: Cli, tmp_path: Path
+) -> None:
+    r = cli("init", "shop")
+    assert r.code == 0, r.err
+    plan = cli("plan", "--json").json()
+    assert isinstance(plan, dict)
+    assert plan["deployment"] == "shop"
+    assert plan["summary"]["create"] == 2
+    again = cli("init", "shop")
+    assert again.code == 2
+    assert "already exists" in again.err

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import _cmd_plan, _cmd_run, _cmd_state
+from . import _cmd_init, _cmd_plan, _cmd_run, _cmd_state
 
 app = typer.Typer(
     name="mcp-iac",
@@ -17,6 +17,7 @@ app = typer.Typer(
 state_app = typer.Typer(help="Inspect and manage recorded state.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
 
+_cmd_init.register(app)
 _cmd_plan.register(app)
 _cmd_run.register(app)
 _cmd_state.register(state_app)
