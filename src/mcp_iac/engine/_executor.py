@@ -216,6 +216,13 @@ class Executor:
                     and self.steps[a].action != "delete"
                 ]
                 nodes[("deposed", address)] = waits
+        # a delete also waits for the old objects of replaced dependents: they still use it
+        for address in active:
+            if self.steps[address].action == "delete":
+                nodes[("step", address)] += [
+                    ("deposed", d) for d in self.steps[address].depends_on
+                    if ("deposed", d) in nodes
+                ]
         return nodes
 
     # -- entry point -------------------------------------------------------------------------
@@ -430,10 +437,9 @@ class Executor:
         prior = self.records[step.address]
         ignored = parse_paths(list(step.options.ignore_changes), "ignoreChanges")
         props = with_ignored(props, prior.properties, ignored)
-        # The plan decided this update; only when it depended on values unknown at plan time
-        # may the resolved values turn out to change nothing.
-        if step.unknown_paths and not diff_paths(prior.properties, props):
-            # only bookkeeping changed (dependencies, protect): no provider call needed
+        # Resolved values may change nothing: the plan depended on values unknown at plan time,
+        # or only bookkeeping changed (protect, dependencies). No provider call is needed.
+        if not diff_paths(prior.properties, props):
             record = replace(prior, dependencies=step.dependencies, protect=step.options.protect)
             self.state.write_resources(self.plan.deployment, records=[record])
             self.records[step.address] = record
@@ -541,7 +547,9 @@ class Executor:
 
         async def run(i: int) -> bool:
             d = self.done[i]
-            step = self.steps[d.address.split("#", 1)[0]]
+            # a planned delete of a deposed object is a step of its own; an old object this
+            # run deposed belongs to its resource's step
+            step = self.steps.get(d.address) or self.steps[d.address.split("#", 1)[0]]
             start = time.perf_counter()
             self.emit(ExecEvent("undo-start", d.address, d.kind))
             try:

@@ -151,7 +151,16 @@ class _Planner:
         spec = res.spec
         record = self.recorded.get(res.address)
         schema = self.schemas.get(spec.type)
-        planned = resolve(res.template, self._lookup_for(res), self._secret)
+        try:
+            planned = resolve(res.template, self._lookup_for(res), self._secret)
+        except UnresolvedReference:
+            raise
+        except ConfigError as exc:
+            raise ConfigError(
+                exc.reason, hint=exc.hint,
+                location=Location(file=self.bound.source if self.bound else None,
+                                  address=res.address),
+            ) from None
         assert isinstance(planned, dict)
         opts = spec.options
         try:
@@ -191,12 +200,24 @@ class _Planner:
             action: Action = "replace"
             reason = "tainted: a previous operation on it failed part-way"
             replace_paths: tuple[str, ...] = ()
-        elif not changed:
+        elif not changed and record.protect == opts.protect:
             return PlanStep(action="no-op", reason="no changes", **common)  # type: ignore[arg-type]
+        elif not changed:
+            # only the protect flag changes: record it (no provider call), or the flag in state
+            # could never be turned off and a protected resource never deleted
+            action = "update"
+            reason = f"protect: {str(record.protect).lower()} -> {str(opts.protect).lower()}"
+            replace_paths = ()
         else:
             replace_on = [p for text in (schema.replace_on_changes if schema else ())
                           for p in parse_paths([text], "replaceOnChanges")]
-            forcing = [p for p in changed if any(covers(r, p) for r in replace_on)]
+            # a change at or beneath a replace path forces replacement, and so does a coarser
+            # change (a whole object added or reshaped) that changes the value at one
+            forcing = [
+                p for p in changed
+                if any(covers(r, p) or (covers(p, r) and diff_paths(
+                    lookup(record.properties, r), lookup(effective, r))) for r in replace_on)
+            ]
             replace_paths = tuple(format_path(p) for p in forcing)
             if forcing:
                 action = "replace"

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mcp_iac.core import ProviderError, Secret, reveal
-from mcp_iac.protocol import IDEMPOTENCY_FILTER
+from mcp_iac.protocol import IDEMPOTENCY_FILTER, ReadResult
 
 from ._planner import deposed_address
 from ._records import Operation, ResourceRecord
-from .ports import ProviderSource, StateStore
+from .ports import Provider, ProviderSource, StateStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,18 @@ def _merge_read(prior: dict[str, Any], read: dict[str, Any]) -> dict[str, Any]:
         if key in prior and not isinstance(prior[key], Secret):
             out[key] = value
     return out
+
+
+async def _read(
+    provider: Provider, type_: str, id_: str, inputs: dict[str, Any]
+) -> ReadResult:
+    """Read an object back; ``NOT_FOUND`` means it is gone, like ``exists: false``."""
+    try:
+        return await provider.read(type_, id_, inputs)
+    except ProviderError as exc:
+        if exc.code != "NOT_FOUND":
+            raise
+        return ReadResult(exists=False)
 
 
 async def recover(deployment: str, *, state: StateStore, providers: ProviderSource) -> list[Recovered]:
@@ -75,7 +87,7 @@ async def recover(deployment: str, *, state: StateStore, providers: ProviderSour
             assert prior is not None and i.resource_id is not None
             plain = reveal(i.inputs)
             assert isinstance(plain, dict)
-            read = await provider.read(i.type, i.resource_id, plain)
+            read = await _read(provider, i.type, i.resource_id, plain)
             if read.exists:
                 record = replace(prior, properties=_merge_read(prior.properties, dict(read.properties)),
                                  outputs=dict(read.outputs) or prior.outputs)
@@ -88,14 +100,7 @@ async def recover(deployment: str, *, state: StateStore, providers: ProviderSour
             assert i.resource_id is not None
             plain = reveal(i.inputs)
             assert isinstance(plain, dict)
-            try:
-                read = await provider.read(i.type, i.resource_id, plain)
-                exists = read.exists
-            except ProviderError as exc:
-                if exc.code != "NOT_FOUND":
-                    raise
-                exists = False
-            if exists:
+            if (await _read(provider, i.type, i.resource_id, plain)).exists:
                 state.resolve_operation(op.id, status="abandoned")
                 done.append(Recovered(i.address, "delete", "object still exists; kept its record"))
             else:

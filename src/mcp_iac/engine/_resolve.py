@@ -9,6 +9,7 @@ from functools import lru_cache
 from mcp_iac.core import (
     JSON,
     UNKNOWN,
+    ConfigError,
     GrammarError,
     Part,
     Path,
@@ -48,6 +49,9 @@ def resolve(template: object, lookup: Lookup, secret: SecretLookup) -> object:
 
     A whole-value reference keeps the referenced value's type; interpolation joins scalars;
     a secret anywhere makes the resulting leaf a :class:`Secret`.
+
+    Raises:
+        ConfigError: an object or list referenced inside a longer string.
     """
     if isinstance(template, str):
         if "${" not in template:
@@ -67,6 +71,12 @@ def resolve(template: object, lookup: Lookup, secret: SecretLookup) -> object:
             if isinstance(value, Secret):
                 sensitive = True
                 value = value.value
+            if isinstance(value, dict | list):
+                raise ConfigError(
+                    f"'{part.text}' is a {type(value).__name__} and cannot be interpolated "
+                    "into a string",
+                    hint="use the reference as the whole value, or reference a scalar inside it",
+                )
             pieces.append(_scalar_text(value))
         joined = "".join(pieces)
         return Secret(joined) if sensitive else joined

@@ -1,0 +1,429 @@
+"""Loading deployment documents: the three forms, and errors that say where and what."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcp_iac.core import (
+    API_VERSION,
+    ConfigError,
+    DeploymentSpec,
+    Location,
+    ResourceOptions,
+    load_document,
+    load_file,
+)
+
+CANONICAL_YAML = """\
+apiVersion: iac.mcp/v1
+kind: Deployment
+metadata:
+  name: customer-portal
+spec:
+  variables:
+    vlanTag: {type: integer, default: 150}
+  resources:
+    - type: opnsense:network:vlan
+      name: app-network
+      properties: {tag: "${vlanTag}", interface: igc2}
+    - type: aws:ec2:instance
+      name: app-1
+      properties: {instanceType: t3.medium, vlan: "${opnsense:network:vlan:app-network.uuid}"}
+      dependsOn: ["opnsense:network:vlan:app-network"]
+      options: {protect: true, ignoreChanges: [tags.owner], deleteBeforeReplace: true,
+                timeoutSeconds: 30, retries: 4}
+  outputs:
+    appIp: "${aws:ec2:instance:app-1.privateIp}"
+"""
+
+VLAN = {"tag": "${vlanTag}", "interface": "igc2"}
+INSTANCE = {"instanceType": "t3.medium", "vlan": "${opnsense:network:vlan:app-network.uuid}"}
+OPTIONS = {
+    "protect": True,
+    "ignoreChanges": ["tags.owner"],
+    "deleteBeforeReplace": True,
+    "timeoutSeconds": 30,
+    "retries": 4,
+}
+
+
+def canonical(*resources: dict[str, Any], **spec: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Deployment",
+        "metadata": {"name": "portal"},
+        "spec": {"resources": list(resources), **spec},
+    }
+
+
+def load_error(document: Any) -> ConfigError:
+    with pytest.raises(ConfigError) as caught:
+        load_document(document, source="deploy.yaml")
+    return caught.value
+
+
+# -- the three forms ------------------------------------------------------------------------------
+
+
+def test_canonical_yaml_loads_resources_addresses_options_variables_and_outputs(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "deploy.yaml"
+    path.write_text(CANONICAL_YAML)
+    spec = load_file(path)
+    assert spec.name == "customer-portal"
+    assert spec.source == str(path)
+    assert [r.address for r in spec.resources] == [
+        "opnsense:network:vlan:app-network",
+        "aws:ec2:instance:app-1",
+    ]
+    vlan, instance = spec.resources
+    assert (vlan.type, vlan.server, vlan.provider) == (
+        "opnsense:network:vlan",
+        "opnsense",
+        "opnsense",
+    )
+    assert vlan.properties == VLAN
+    assert instance.depends_on == ("opnsense:network:vlan:app-network",)
+    assert instance.options == ResourceOptions(
+        protect=True,
+        ignoreChanges=("tags.owner",),
+        deleteBeforeReplace=True,
+        timeoutSeconds=30,
+        retries=4,
+    )
+    assert vlan.options == ResourceOptions()
+    assert spec.variables["vlanTag"].type == "integer"
+    assert spec.variables["vlanTag"].default == 150
+    assert not spec.variables["vlanTag"].required
+    assert spec.outputs == {"appIp": "${aws:ec2:instance:app-1.privateIp}"}
+    assert spec.resource("aws:ec2:instance:app-1") is instance
+    assert spec.resource("aws:ec2:instance:app-2") is None
+
+
+def test_json_files_load_like_yaml(tmp_path: Path) -> None:
+    document = canonical({"type": "local:file", "name": "hello", "properties": {"path": "/x"}})
+    path = tmp_path / "deploy.json"
+    path.write_text(json.dumps(document))
+    assert load_file(path).resources == load_document(document).resources
+
+
+def test_seed_resources_form_canonical_form_and_server_resources_form_load_into_one_model() -> None:
+    canonical_doc = canonical(
+        {"type": "opnsense:network:vlan", "name": "app-network", "properties": VLAN},
+        {
+            "type": "aws:ec2:instance",
+            "name": "app-1",
+            "properties": INSTANCE,
+            "dependsOn": ["opnsense:network:vlan:app-network"],
+            "options": OPTIONS,
+        },
+        outputs={"appIp": "${aws:ec2:instance:app-1.privateIp}"},
+        variables={"vlanTag": {"type": "integer", "default": 150}},
+    )
+    seed_list = {
+        "name": "portal",
+        "variables": {"vlanTag": {"type": "integer", "default": 150}},
+        "resources": [
+            {
+                "server": "opnsense",
+                "type": "network:vlan",
+                "name": "app-network",
+                "properties": VLAN,
+            },
+            {
+                "server": "aws",
+                "type": "ec2:instance",
+                "name": "app-1",
+                "properties": INSTANCE,
+                "dependencies": ["opnsense:network:vlan:app-network"],
+                "options": OPTIONS,
+            },
+        ],
+        "outputs": {"appIp": "${aws:ec2:instance:app-1.privateIp}"},
+    }
+    seed_by_server = {
+        "name": "portal",
+        "variables": {"vlanTag": 150},
+        "serverResources": {
+            "opnsense": [{"type": "network:vlan", "name": "app-network", "properties": VLAN}],
+            "aws": [
+                {
+                    "type": "ec2:instance",
+                    "name": "app-1",
+                    "properties": INSTANCE,
+                    "depends_on": "opnsense:network:vlan:app-network",
+                    "options": OPTIONS,
+                }
+            ],
+        },
+        "outputs": {"appIp": "${aws:ec2:instance:app-1.privateIp}"},
+    }
+    specs = [load_document(d) for d in (canonical_doc, seed_list, seed_by_server)]
+    assert specs[0] == specs[1] == specs[2]
+    assert specs[0].resources[0].type == "opnsense:network:vlan"
+
+
+def test_a_named_server_instance_keeps_the_provider_in_the_type_and_the_server_in_the_address() -> (
+    None
+):
+    spec = load_document(
+        canonical({"type": "aws:ec2:instance", "name": "app-1", "server": "aws-eu"})
+    )
+    (r,) = spec.resources
+    assert (r.type, r.server, r.provider, r.address) == (
+        "aws:ec2:instance",
+        "aws-eu",
+        "aws",
+        "aws-eu:ec2:instance:app-1",
+    )
+
+
+def test_seed_form_accepts_a_type_that_already_names_its_server() -> None:
+    spec = load_document(
+        {"name": "p", "resources": [{"server": "aws", "type": "aws:ec2:instance", "name": "x"}]}
+    )
+    assert spec.resources[0].type == "aws:ec2:instance"
+
+
+def test_multi_segment_types_give_multi_segment_addresses() -> None:
+    spec = load_document(canonical({"type": "opnsense:service:haproxy:frontend", "name": "web"}))
+    assert spec.resources[0].address == "opnsense:service:haproxy:frontend:web"
+
+
+def test_scalar_variables_are_shorthand_for_a_default_of_the_inferred_type() -> None:
+    spec = load_document(canonical(variables={"n": 3, "s": "x", "b": True, "f": 1.5, "l": [1]}))
+    assert {k: (v.type, v.default) for k, v in spec.variables.items()} == {
+        "n": ("integer", 3),
+        "s": ("string", "x"),
+        "b": ("boolean", True),
+        "f": ("number", 1.5),
+        "l": ("list", [1]),
+    }
+
+
+def test_a_variable_without_default_is_required_but_an_explicit_null_default_is_not() -> None:
+    spec = load_document(
+        canonical(variables={"needed": {"type": "string"}, "optional": {"default": None}})
+    )
+    assert spec.variables["needed"].required
+    assert not spec.variables["optional"].required
+
+
+def test_yaml_dates_become_json_strings(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.yaml"
+    path.write_text(CANONICAL_YAML.replace("interface: igc2", "since: 2026-01-02"))
+    assert load_file(path).resources[0].properties["since"] == "2026-01-02"
+
+
+def test_loaded_specs_are_frozen() -> None:
+    spec = load_document(canonical({"type": "local:file", "name": "x"}))
+    with pytest.raises(ValueError, match="frozen"):
+        spec.resources[0].name = "y"  # type: ignore[misc]  # proving it is refused
+
+
+# -- errors name the file, the resource and the property -----------------------------------------
+
+
+def test_an_unknown_top_level_field_is_named_with_did_you_mean() -> None:
+    err = load_error({**canonical(), "spek": {}})
+    assert err.location == Location(file="deploy.yaml", property="spek")
+    assert err.hint == "did you mean 'spec'?"
+    assert str(err).startswith("deploy.yaml, property 'spek': unknown field 'spek'")
+
+
+def test_an_unknown_resource_field_names_the_file_the_entry_and_suggests_the_right_one() -> None:
+    err = load_error(canonical({"type": "local:file", "name": "x", "propertes": {}}))
+    assert err.location.file == "deploy.yaml"
+    assert err.location.property == "spec.resources[0] (x).propertes"
+    assert err.hint == "did you mean 'properties'?"
+
+
+def test_an_unknown_spec_field_lists_the_allowed_ones_when_nothing_is_close() -> None:
+    err = load_error(canonical(zzz=1))
+    assert err.location.property == "spec.zzz"
+    assert err.hint == "allowed: variables, resources, outputs"
+
+
+def test_an_unknown_option_names_the_resource_address_and_suggests_the_option() -> None:
+    err = load_error(canonical({"type": "local:file", "name": "x", "options": {"protcet": True}}))
+    assert err.location == Location("deploy.yaml", "local:file:x", "options.protcet")
+    assert err.hint == "did you mean 'protect'?"
+    assert "resource 'local:file:x'" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("options", "prop", "message"),
+    [
+        ({"retries": -1}, "options.retries", "greater than or equal to 0"),
+        ({"retries": 21}, "options.retries", "less than or equal to 20"),
+        ({"timeoutSeconds": 0}, "options.timeoutSeconds", "greater than 0"),
+        ({"timeoutSeconds": "soon"}, "options.timeoutSeconds", "valid number"),
+        ({"protect": "maybe"}, "options.protect", "valid boolean"),
+        ({"ignoreChanges": "tags"}, "options.ignoreChanges", "valid tuple"),
+    ],
+)
+def test_bad_option_values_name_the_resource_and_the_option(
+    options: dict[str, Any], prop: str, message: str
+) -> None:
+    err = load_error(canonical({"type": "local:file", "name": "x", "options": options}))
+    assert err.location == Location("deploy.yaml", "local:file:x", prop)
+    assert message in err.reason
+
+
+def test_options_must_be_a_mapping() -> None:
+    err = load_error(canonical({"type": "local:file", "name": "x", "options": ["protect"]}))
+    assert err.location == Location("deploy.yaml", "local:file:x", "options")
+
+
+def test_a_duplicate_address_is_refused_naming_both_entries() -> None:
+    err = load_error(
+        canonical({"type": "local:file", "name": "x"}, {"type": "local:file", "name": "x"})
+    )
+    assert err.location.address == "local:file:x"
+    assert "declared twice (entries 0 and 1)" in err.reason
+
+
+def test_duplicates_across_the_seed_forms_are_found_too() -> None:
+    err = load_error(
+        {
+            "name": "p",
+            "resources": [{"server": "aws", "type": "ec2:instance", "name": "x"}],
+            "serverResources": {"aws": [{"type": "ec2:instance", "name": "x"}]},
+        }
+    )
+    assert err.location.address == "aws:ec2:instance:x"
+
+
+def test_the_same_name_on_another_type_or_server_is_not_a_duplicate() -> None:
+    spec = load_document(
+        canonical(
+            {"type": "aws:ec2:instance", "name": "x"},
+            {"type": "aws:ec2:eip", "name": "x"},
+            {"type": "aws:ec2:instance", "name": "x", "server": "aws-eu"},
+        )
+    )
+    assert len(spec.resources) == 3
+
+
+@pytest.mark.parametrize("name", ["a.b", "a:b", "", "sp ace", 7])
+def test_invalid_resource_names_are_refused(name: object) -> None:
+    err = load_error(canonical({"type": "local:file", "name": name}))
+    assert err.location.property == "spec.resources[0].name"
+
+
+@pytest.mark.parametrize("rtype", ["local", "local:", ":file", "local:fi.le", "1local:file"])
+def test_invalid_types_are_refused_with_the_expected_shape(rtype: str) -> None:
+    err = load_error(canonical({"type": rtype, "name": "x"}))
+    assert err.location.property == "spec.resources[0] (x).type"
+    assert "<provider>:<category>" in err.reason
+
+
+def test_a_missing_type_is_refused() -> None:
+    err = load_error(canonical({"name": "x"}))
+    assert "'type' is required" in err.reason
+
+
+def test_properties_must_be_a_mapping_and_the_error_names_the_resource() -> None:
+    err = load_error(canonical({"type": "local:file", "name": "x", "properties": [1]}))
+    assert err.location == Location("deploy.yaml", "local:file:x", "properties")
+
+
+def test_depends_on_must_be_a_list_of_strings() -> None:
+    err = load_error(canonical({"type": "local:file", "name": "x", "dependsOn": [1]}))
+    assert err.location == Location("deploy.yaml", "local:file:x", "dependsOn")
+
+
+@pytest.mark.parametrize(
+    ("document", "prop"),
+    [
+        (
+            {"apiVersion": "iac.mcp/v2", "kind": "Deployment", "metadata": {"name": "p"}},
+            "apiVersion",
+        ),
+        ({"apiVersion": API_VERSION, "kind": "Stack", "metadata": {"name": "p"}}, "kind"),
+        ({"apiVersion": API_VERSION, "kind": "Deployment", "metadata": {}}, "metadata.name"),
+        (
+            {"apiVersion": API_VERSION, "kind": "Deployment", "metadata": {"name": "a b"}},
+            "metadata.name",
+        ),
+        (
+            {
+                "apiVersion": API_VERSION,
+                "kind": "Deployment",
+                "metadata": {"name": "p"},
+                "spec": {"resources": {"a": 1}},
+            },
+            "spec.resources",
+        ),
+        (
+            {
+                "apiVersion": API_VERSION,
+                "kind": "Deployment",
+                "metadata": {"name": "p"},
+                "spec": {"outputs": []},
+            },
+            "spec.outputs",
+        ),
+        (
+            {
+                "apiVersion": API_VERSION,
+                "kind": "Deployment",
+                "metadata": {"name": "p"},
+                "spec": {"variables": {"n": {"type": "int"}}},
+            },
+            "spec.variables.n.type",
+        ),
+        ({"name": "p", "serverResources": []}, "serverResources"),
+        ({"name": "p", "serverResources": {"aws": {}}}, "serverResources.aws"),
+        ({"resources": []}, "name"),
+    ],
+)
+def test_malformed_documents_name_the_offending_property(
+    document: dict[str, Any], prop: str
+) -> None:
+    assert load_error(document).location == Location(file="deploy.yaml", property=prop)
+
+
+def test_a_document_that_is_not_a_mapping_is_refused() -> None:
+    err = load_error([1, 2])
+    assert "must be a mapping" in err.reason
+
+
+def test_a_missing_file_says_how_to_pass_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist") as caught:
+        load_file(tmp_path / "nope.yaml")
+    assert caught.value.hint is not None
+    assert "--file" in caught.value.hint
+
+
+def test_yaml_syntax_errors_give_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.yaml"
+    path.write_text("apiVersion: iac.mcp/v1\nkind: [Deployment\n")
+    with pytest.raises(ConfigError, match=r"invalid YAML at line \d+") as caught:
+        load_file(path)
+    assert caught.value.location.file == str(path)
+
+
+def test_json_syntax_errors_give_the_file_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.json"
+    path.write_text('{"name": "p",\n "resources": [}\n')
+    with pytest.raises(ConfigError, match="invalid JSON at line 2, column 16"):
+        load_file(path)
+
+
+def test_config_errors_exit_with_code_two() -> None:
+    assert load_error([]).exit_code == 2
+
+
+def test_the_model_is_the_same_whatever_the_source_except_the_source() -> None:
+    document = canonical({"type": "local:file", "name": "x"})
+    a = load_document(document, source="a.yaml")
+    b = load_document(document, source="b.yaml")
+    assert a != b
+    assert a.model_copy(update={"source": None}) == b.model_copy(update={"source": None})
+    assert isinstance(a, DeploymentSpec)
