@@ -42,9 +42,7 @@ class OutputRef:
 
     def __str__(self) -> str:
         if not self._path:
-            raise ConfigError(
-                f"reference to '{self._address}' needs an output, e.g. .out.id"
-            )
+            raise ConfigError(f"reference to '{self._address}' needs an output, e.g. .out.id")
         return "${" + self._address + "." + format_path(self._path) + "}"
 
     __format__ = lambda self, spec: str(self)  # noqa: E731  # f-strings interpolate the reference

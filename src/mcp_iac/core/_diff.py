@@ -44,8 +44,10 @@ def _same(a: object, b: object) -> bool:
     if a is UNKNOWN or b is UNKNOWN:
         return False
     if type(a) is not type(b) and not (
-        isinstance(a, int | float) and isinstance(b, int | float)
-        and not isinstance(a, bool) and not isinstance(b, bool)
+        isinstance(a, int | float)
+        and isinstance(b, int | float)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
     ):
         return False
     return a == b
@@ -92,7 +94,9 @@ def parse_paths(texts: tuple[str, ...] | list[str], what: str) -> list[Path]:
     return out
 
 
-def with_ignored(new: dict[str, JSON], old: dict[str, JSON], ignored: list[Path]) -> dict[str, JSON]:
+def with_ignored(
+    new: dict[str, JSON], old: dict[str, JSON], ignored: list[Path]
+) -> dict[str, JSON]:
     """``new`` with the values at ``ignored`` paths taken from ``old`` (what ignoreChanges means)."""
     if not ignored:
         return new

@@ -59,7 +59,9 @@ def read_document(path: str | Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"invalid YAML{where}: {problem}", location=Location(file=str(p))) from None
+        raise ConfigError(
+            f"invalid YAML{where}: {problem}", location=Location(file=str(p))
+        ) from None
 
 
 def load_file(path: str | Path) -> DeploymentSpec:
@@ -77,7 +79,11 @@ class _Loader:
         self.source = source
 
     def error(
-        self, message: str, *, address: str | None = None, prop: str | None = None,
+        self,
+        message: str,
+        *,
+        address: str | None = None,
+        prop: str | None = None,
         hint: str | None = None,
     ) -> ConfigError:
         return ConfigError(
@@ -98,7 +104,8 @@ class _Loader:
         self._check_keys(doc, ("apiVersion", "kind", "metadata", "spec"), "")
         if doc.get("apiVersion") != API_VERSION:
             raise self.error(
-                f"apiVersion must be '{API_VERSION}', got {doc.get('apiVersion')!r}", prop="apiVersion"
+                f"apiVersion must be '{API_VERSION}', got {doc.get('apiVersion')!r}",
+                prop="apiVersion",
             )
         if doc.get("kind") != "Deployment":
             raise self.error(f"kind must be 'Deployment', got {doc.get('kind')!r}", prop="kind")
@@ -164,7 +171,9 @@ class _Loader:
         self, raw: Any, where: str, group_server: str | None, *, seed: bool = False
     ) -> ResourceSpec:
         if not isinstance(raw, dict):
-            raise self.error("a resource must be a mapping with type, name and properties", prop=where)
+            raise self.error(
+                "a resource must be a mapping with type, name and properties", prop=where
+            )
         raw = {_SEED_ALIASES.get(k, k): v for k, v in raw.items()}
         rtype = raw.get("type")
         name = raw.get("name")
@@ -172,8 +181,10 @@ class _Loader:
         for key in raw:
             if key not in _RESOURCE_KEYS:
                 raise self.error(
-                    f"unknown field '{key}'", prop=f"{label}.{key}",
-                    hint=_suggest(str(key), _RESOURCE_KEYS) or "allowed: " + ", ".join(_RESOURCE_KEYS),
+                    f"unknown field '{key}'",
+                    prop=f"{label}.{key}",
+                    hint=_suggest(str(key), _RESOURCE_KEYS)
+                    or "allowed: " + ", ".join(_RESOURCE_KEYS),
                 )
         if not isinstance(rtype, str) or not rtype:
             raise self.error("'type' is required, e.g. 'local:file'", prop=f"{label}.type")
@@ -184,7 +195,9 @@ class _Loader:
             )
         server = raw.get("server", group_server)
         if server is not None and (not isinstance(server, str) or not valid_name(server)):
-            raise self.error(f"server {server!r} is not a valid server name", prop=f"{label}.server")
+            raise self.error(
+                f"server {server!r} is not a valid server name", prop=f"{label}.server"
+            )
         full_type = rtype
         if seed and server is not None and not rtype.startswith(f"{server}:"):
             # seed forms: the type is relative to its server ({server: opnsense, type: network:vlan})
@@ -204,12 +217,17 @@ class _Loader:
         if isinstance(deps, str):
             deps = [deps]
         if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
-            raise self.error("dependsOn must be a list of addresses or names", address=address,
-                             prop="dependsOn")
+            raise self.error(
+                "dependsOn must be a list of addresses or names", address=address, prop="dependsOn"
+            )
         options = self._options(raw.get("options"), address)
         return ResourceSpec(
-            type=full_type, name=name, server=server, properties=_plain(props),
-            depends_on=tuple(deps), options=options,
+            type=full_type,
+            name=name,
+            server=server,
+            properties=_plain(props),
+            depends_on=tuple(deps),
+            options=options,
         )
 
     def _options(self, raw: Any, address: str) -> ResourceOptions:
@@ -220,7 +238,9 @@ class _Loader:
         for key in raw:
             if key not in _OPTION_KEYS:
                 raise self.error(
-                    f"unknown option '{key}'", address=address, prop=f"options.{key}",
+                    f"unknown option '{key}'",
+                    address=address,
+                    prop=f"options.{key}",
                     hint=_suggest(str(key), _OPTION_KEYS) or "allowed: " + ", ".join(_OPTION_KEYS),
                 )
         try:
@@ -266,8 +286,11 @@ class _Loader:
                 )
             seen[r.address] = idx
         return DeploymentSpec(
-            name=name, variables=vars_out, resources=tuple(resources),
-            outputs=_plain(outputs or {}), source=self.source,
+            name=name,
+            variables=vars_out,
+            resources=tuple(resources),
+            outputs=_plain(outputs or {}),
+            source=self.source,
         )
 
 

@@ -62,9 +62,7 @@ def parse_path(text: str) -> Path:
             f"'{text}' is not an output path; expected names joined by '.' with optional "
             "list indexes, e.g. 'privateIp' or 'instances[0].id'"
         )
-    return tuple(
-        ident if ident else int(index) for ident, index in _PATH_TOKEN_RE.findall(text)
-    )
+    return tuple(ident if ident else int(index) for ident, index in _PATH_TOKEN_RE.findall(text))
 
 
 def format_path(path: Path) -> str:
@@ -92,8 +90,7 @@ def parse_ref(inner: str) -> Ref:
     if not dot:
         if ":" in inner:
             raise GrammarError(
-                f"'{text}' names a resource but no output; add one, e.g. "
-                f"'${{{inner}.id}}'"
+                f"'{text}' names a resource but no output; add one, e.g. '${{{inner}.id}}'"
             )
         if not _VAR_RE.match(inner):
             raise GrammarError(f"'{text}' is not a valid variable name")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,12 +87,16 @@ def coerce_variable(name: str, spec: VariableSpec, raw: Any, *, source: str | No
             raise ConfigError(
                 f"value {raw!r} is not a valid {kind}",
                 location=where,
-                hint=f"pass e.g. --var {name}=" + {
-                    "integer": "150", "number": "1.5", "boolean": "true",
-                    "list": "'[1, 2]'", "object": "'{\"k\": \"v\"}'",
+                hint=f"pass e.g. --var {name}="
+                + {
+                    "integer": "150",
+                    "number": "1.5",
+                    "boolean": "true",
+                    "list": "'[1, 2]'",
+                    "object": '\'{"k": "v"}\'',
                 }[kind],
             ) from None
-    checks = {
+    checks: dict[str, Callable[[object], bool]] = {
         "string": lambda v: isinstance(v, str),
         "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
@@ -147,8 +151,9 @@ class Binder:
                 raise ConfigError(
                     f"--var {name}: the deployment declares no variable '{name}'",
                     location=Location(file=self.spec.source),
-                    hint=f"did you mean '{close[0]}'?" if close else
-                    "declared: " + (", ".join(self.spec.variables) or "none"),
+                    hint=f"did you mean '{close[0]}'?"
+                    if close
+                    else "declared: " + (", ".join(self.spec.variables) or "none"),
                 )
         for name, vspec in self.spec.variables.items():
             if name in given:
@@ -160,9 +165,7 @@ class Binder:
                     hint=f"pass --var {name}=VALUE",
                 )
             else:
-                values[name] = coerce_variable(
-                    name, vspec, vspec.default, source=self.spec.source
-                )
+                values[name] = coerce_variable(name, vspec, vspec.default, source=self.spec.source)
         return values
 
     # -- targets -----------------------------------------------------------------------------
@@ -175,7 +178,8 @@ class Binder:
         else:
             server, name, prefix = segments[0], segments[-1], segments[1:-1]
             matches = [
-                a for a in self.by_server_name.get((server, name), [])
+                a
+                for a in self.by_server_name.get((server, name), [])
                 if tuple(a.split(":")[1:-1])[: len(prefix)] == prefix
             ]
             pool = list(self.by_address)
@@ -183,7 +187,8 @@ class Binder:
             return matches[0]
         if matches:
             raise UnresolvedReference(
-                text, "is ambiguous: it matches " + ", ".join(f"'{m}'" for m in sorted(matches)),
+                text,
+                "is ambiguous: it matches " + ", ".join(f"'{m}'" for m in sorted(matches)),
                 location=loc,
                 candidates=tuple(sorted(matches)[:3]),
             )
@@ -195,8 +200,9 @@ class Binder:
         return self._missing(text, loc, tuple(close))
 
     def _missing(self, text: str, loc: Location, close: tuple[str, ...]) -> str:
-        raise UnresolvedReference(text, "names no resource in this deployment",
-                                  location=loc, candidates=close)
+        raise UnresolvedReference(
+            text, "names no resource in this deployment", location=loc, candidates=close
+        )
 
     # -- values ------------------------------------------------------------------------------
 
@@ -204,9 +210,7 @@ class Binder:
         if isinstance(value, str):
             return self._bind_string(value, loc, deps) if "${" in value else value
         if isinstance(value, list):
-            return [
-                self.bind_value(v, _sub(loc, f"[{i}]"), deps) for i, v in enumerate(value)
-            ]
+            return [self.bind_value(v, _sub(loc, f"[{i}]"), deps) for i, v in enumerate(value)]
         if isinstance(value, dict):
             return {k: self.bind_value(v, _sub(loc, k), deps) for k, v in value.items()}
         return value

@@ -57,8 +57,18 @@ class ExecEvent:
     """Progress of a run, for the CLI's live view and the MCP server's notifications."""
 
     kind: Literal[
-        "start", "done", "unchanged", "failed", "skipped", "not-started", "retry",
-        "rollback", "undo-start", "undo-done", "undo-failed", "interrupt",
+        "start",
+        "done",
+        "unchanged",
+        "failed",
+        "skipped",
+        "not-started",
+        "retry",
+        "rollback",
+        "undo-start",
+        "undo-done",
+        "undo-failed",
+        "interrupt",
     ]
     address: str = ""
     action: str = ""
@@ -145,7 +155,7 @@ def _mark_secrets(
             return Secret(value)
         return value
 
-    return walk(outputs, ()) if (paths or secrets) else outputs  # type: ignore[no-any-return]
+    return walk(outputs, ()) if (paths or secrets) else outputs
 
 
 def _secret_texts(value: Any) -> list[str]:
@@ -212,15 +222,17 @@ class Executor:
             step = self.steps[address]
             if step.action == "replace" and not step.options.delete_before_replace:
                 waits = [("step", address)] + [
-                    ("step", a) for a in active if address in self.steps[a].depends_on
-                    and self.steps[a].action != "delete"
+                    ("step", a)
+                    for a in active
+                    if address in self.steps[a].depends_on and self.steps[a].action != "delete"
                 ]
                 nodes[("deposed", address)] = waits
         # a delete also waits for the old objects of replaced dependents: they still use it
         for address in active:
             if self.steps[address].action == "delete":
                 nodes[("step", address)] += [
-                    ("deposed", d) for d in self.steps[address].depends_on
+                    ("deposed", d)
+                    for d in self.steps[address].depends_on
                     if ("deposed", d) in nodes
                 ]
         return nodes
@@ -245,7 +257,7 @@ class Executor:
                 continue
             step = self.steps[address]
             self._outcomes[address] = StepOutcome(address, step.action, status)
-            self.emit(ExecEvent(status, address, step.action))  # type: ignore[arg-type]
+            self.emit(ExecEvent(status, address, step.action))
         failed = any(o.status == "failed" for o in self._outcomes.values()) or any(
             s == "failed" for s in statuses.values()
         )
@@ -285,7 +297,10 @@ class Executor:
             else:
                 prev = self._outcomes.get(address)
                 self._outcomes[address] = StepOutcome(
-                    address, step.action, "failed", f"deleting the replaced object: {msg}",
+                    address,
+                    step.action,
+                    "failed",
+                    f"deleting the replaced object: {msg}",
                     prev.seconds if prev else seconds,
                 )
             self.emit(ExecEvent("failed", address, action, msg, seconds))
@@ -341,9 +356,7 @@ class Executor:
             self._server_limits[server] = lim
         return lim
 
-    async def _call(
-        self, step: PlanStep, what: str, fn: Callable[[Provider], Awaitable[T]]
-    ) -> T:
+    async def _call(self, step: PlanStep, what: str, fn: Callable[[Provider], Awaitable[T]]) -> T:
         provider = await self.providers.get(step.server)
         attempts = step.options.retries + 1
         timeout = step.options.timeout_seconds
@@ -354,8 +367,10 @@ class Executor:
                         return await fn(provider)
             except TimeoutError:
                 err = ProviderError(
-                    "TIMEOUT", f"{what} of '{step.address}' took longer than {timeout:g}s "
-                    "(options.timeoutSeconds)", server=step.server,
+                    "TIMEOUT",
+                    f"{what} of '{step.address}' took longer than {timeout:g}s "
+                    "(options.timeoutSeconds)",
+                    server=step.server,
                 )
             except ProviderError as exc:
                 err = exc
@@ -363,30 +378,56 @@ class Executor:
                 raise err
             base = self.options.retry_base_delay * (2**attempt)
             delay = min(self.options.retry_max_delay, base) * random.uniform(0.5, 1.5)
-            self.emit(ExecEvent(
-                "retry", step.address, what,
-                f"{err.code}: retry {attempt + 1}/{attempts - 1} in {delay:.1f}s",
-            ))
+            self.emit(
+                ExecEvent(
+                    "retry",
+                    step.address,
+                    what,
+                    f"{err.code}: retry {attempt + 1}/{attempts - 1} in {delay:.1f}s",
+                )
+            )
             await anyio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _intent(
-        self, step: PlanStep, kind: Literal["create", "update", "delete"], *, key: str,
-        resource_id: str | None, inputs: dict[str, Any], prior: ResourceRecord | None,
+        self,
+        step: PlanStep,
+        kind: Literal["create", "update", "delete"],
+        *,
+        key: str,
+        resource_id: str | None,
+        inputs: dict[str, Any],
+        prior: ResourceRecord | None,
         address: str | None = None,
     ) -> int:
         address = address or step.address
-        return self.state.begin_operation(self.run_id, OperationIntent(
-            deployment=self.plan.deployment, urn=f"{self.plan.deployment}/{address}",
-            address=address, server=step.server, type=step.type, name=step.name, kind=kind,
-            idempotency_key=key, resource_id=resource_id, inputs=inputs, prior=prior,
-            dependencies=step.dependencies, protect=step.options.protect,
-        ))
+        return self.state.begin_operation(
+            self.run_id,
+            OperationIntent(
+                deployment=self.plan.deployment,
+                urn=f"{self.plan.deployment}/{address}",
+                address=address,
+                server=step.server,
+                type=step.type,
+                name=step.name,
+                kind=kind,
+                idempotency_key=key,
+                resource_id=resource_id,
+                inputs=inputs,
+                prior=prior,
+                dependencies=step.dependencies,
+                protect=step.options.protect,
+            ),
+        )
 
     # -- the operations ----------------------------------------------------------------------
 
     async def _create(
-        self, step: PlanStep, props: dict[str, Any], *, prior: ResourceRecord | None,
+        self,
+        step: PlanStep,
+        props: dict[str, Any],
+        *,
+        prior: ResourceRecord | None,
         depose: bool,
     ) -> ResourceRecord:
         key = f"{step.urn}@{uuid.uuid4().hex}"
@@ -394,9 +435,17 @@ class Executor:
         plain = reveal(props)
         assert isinstance(plain, dict)
         try:
-            result = await self._call(step, "create", lambda p: p.create(
-                step.type, name=step.name, urn=step.urn, idempotency_key=key, properties=plain,
-            ))
+            result = await self._call(
+                step,
+                "create",
+                lambda p: p.create(
+                    step.type,
+                    name=step.name,
+                    urn=step.urn,
+                    idempotency_key=key,
+                    properties=plain,
+                ),
+            )
             rid, outputs = result.id, dict(result.outputs)
         except ProviderError as exc:
             found = await self._find_by_key(step, key) if exc.code in AMBIGUOUS else None
@@ -406,12 +455,19 @@ class Executor:
             rid, outputs = found
         now = _now()
         record = ResourceRecord(
-            urn=step.urn, address=step.address, server=step.server, type=step.type,
-            name=step.name, id=rid,
+            urn=step.urn,
+            address=step.address,
+            server=step.server,
+            type=step.type,
+            name=step.name,
+            id=rid,
             properties=props,
             outputs=_mark_secrets(outputs, self.schemas.get(step.type), props),
-            dependencies=step.dependencies, idempotency_key=key,
-            protect=step.options.protect, created_at=now, updated_at=now,
+            dependencies=step.dependencies,
+            idempotency_key=key,
+            protect=step.options.protect,
+            created_at=now,
+            updated_at=now,
         )
         records = [record]
         if depose and prior is not None:
@@ -444,21 +500,37 @@ class Executor:
             self.state.write_resources(self.plan.deployment, records=[record])
             self.records[step.address] = record
             return False
-        op = self._intent(step, "update", key=prior.idempotency_key, resource_id=prior.id,
-                          inputs=props, prior=prior)
+        op = self._intent(
+            step,
+            "update",
+            key=prior.idempotency_key,
+            resource_id=prior.id,
+            inputs=props,
+            prior=prior,
+        )
         old_plain, new_plain = reveal(prior.properties), reveal(props)
         assert isinstance(old_plain, dict) and isinstance(new_plain, dict)
         try:
-            result = await self._call(step, "update", lambda p: p.update(
-                step.type, prior.id, old=old_plain, new=new_plain,
-            ))
+            result = await self._call(
+                step,
+                "update",
+                lambda p: p.update(
+                    step.type,
+                    prior.id,
+                    old=old_plain,
+                    new=new_plain,
+                ),
+            )
         except ProviderError as exc:
             self.state.fail_operation(op, str(exc))
             raise
         record = replace(
-            prior, properties=props,
+            prior,
+            properties=props,
             outputs=_mark_secrets(dict(result.outputs), self.schemas.get(step.type), props),
-            dependencies=step.dependencies, protect=step.options.protect, status="ready",
+            dependencies=step.dependencies,
+            protect=step.options.protect,
+            status="ready",
             updated_at=_now(),
         )
         self.state.complete_operation(op, records=[record], result_id=prior.id)
@@ -467,8 +539,15 @@ class Executor:
         return True
 
     async def _delete_record(self, step: PlanStep, record: ResourceRecord) -> None:
-        op = self._intent(step, "delete", key=record.idempotency_key, resource_id=record.id,
-                          inputs=record.properties, prior=record, address=record.address)
+        op = self._intent(
+            step,
+            "delete",
+            key=record.idempotency_key,
+            resource_id=record.id,
+            inputs=record.properties,
+            prior=record,
+            address=record.address,
+        )
         plain = reveal(record.properties)
         assert isinstance(plain, dict)
         try:
@@ -497,23 +576,29 @@ class Executor:
             prior = self.records[step.address]
             if step.options.delete_before_replace:
                 await self._delete_record(step, prior)
-                self.done.append(_Done(("step", step.address), "delete", step.address, prior,
-                                       None))
+                self.done.append(_Done(("step", step.address), "delete", step.address, prior, None))
                 new = await self._create(step, props, prior=None, depose=False)
-                self.done.append(_Done(("step", step.address), "create", step.address, None,
-                                       new))
+                self.done.append(_Done(("step", step.address), "create", step.address, None, new))
             else:
                 new = await self._create(step, props, prior=prior, depose=True)
                 old = deposed_address(step.address, prior.idempotency_key)
-                self.done.append(_Done(("step", step.address), "replace", step.address, prior,
-                                       new, deposed_address=old))
+                self.done.append(
+                    _Done(
+                        ("step", step.address),
+                        "replace",
+                        step.address,
+                        prior,
+                        new,
+                        deposed_address=old,
+                    )
+                )
             return True
         raise ConfigError(f"resource '{step.address}': unsupported action '{step.action}'")
 
     async def _delete_deposed(self, step: PlanStep) -> None:
         prior = next(
-            (d for d in reversed(self.done)
-             if d.address == step.address and d.kind == "replace"), None,
+            (d for d in reversed(self.done) if d.address == step.address and d.kind == "replace"),
+            None,
         )
         if prior is None or prior.deposed_address is None:
             return
@@ -578,25 +663,42 @@ class Executor:
             await self._delete_record(step, self.records.get(d.address, d.new))
         elif d.kind == "update" and d.prior is not None:
             current = self.records[d.address]
-            op = self._intent(step, "update", key=current.idempotency_key, resource_id=current.id,
-                              inputs=d.prior.properties, prior=current)
+            op = self._intent(
+                step,
+                "update",
+                key=current.idempotency_key,
+                resource_id=current.id,
+                inputs=d.prior.properties,
+                prior=current,
+            )
             old_plain, new_plain = reveal(current.properties), reveal(d.prior.properties)
             assert isinstance(old_plain, dict) and isinstance(new_plain, dict)
             try:
-                result = await self._call(step, "update", lambda p: p.update(
-                    step.type, current.id, old=old_plain, new=new_plain))
+                result = await self._call(
+                    step,
+                    "update",
+                    lambda p: p.update(step.type, current.id, old=old_plain, new=new_plain),
+                )
             except ProviderError as exc:
                 self.state.fail_operation(op, str(exc))
                 raise
-            restored = replace(d.prior, outputs=_mark_secrets(
-                dict(result.outputs), self.schemas.get(step.type), d.prior.properties))
+            restored = replace(
+                d.prior,
+                outputs=_mark_secrets(
+                    dict(result.outputs), self.schemas.get(step.type), d.prior.properties
+                ),
+            )
             self.state.complete_operation(op, records=[restored], result_id=current.id)
             self.records[d.address] = restored
         elif d.kind == "delete" and d.prior is not None:
             prior = d.prior
-            base = replace(step, address=prior.address, urn=prior.urn,
-                           dependencies=prior.dependencies,
-                           options=replace(step.options, protect=prior.protect))
+            base = replace(
+                step,
+                address=prior.address,
+                urn=prior.urn,
+                dependencies=prior.dependencies,
+                options=replace(step.options, protect=prior.protect),
+            )
             recreated = await self._create(base, prior.properties, prior=None, depose=False)
             self.records[prior.address] = recreated
         elif d.kind == "replace" and d.new is not None and d.prior is not None:

@@ -76,7 +76,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, int]:
-        counts = dict.fromkeys(ACTIONS, 0)
+        counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)
         for s in self.steps:
             counts[s.action] += 1
         return counts
@@ -121,8 +121,10 @@ class Plan:
                         "dependencies": tuple(s["dependencies"]),
                         "unknown_paths": tuple(s["unknown_paths"]),
                         "options": StepOptions(
-                            **{**s["options"],
-                               "ignore_changes": tuple(s["options"]["ignore_changes"])}
+                            **{
+                                **s["options"],
+                                "ignore_changes": tuple(s["options"]["ignore_changes"]),
+                            }
                         ),
                     }
                 )

@@ -140,8 +140,7 @@ class _Planner:
             text,
             f"names an output that '{address}' does not have"
             + (f" (it has: {', '.join(sorted(pool))})" if pool and not close else ""),
-            location=Location(file=self.bound.source if self.bound else None,
-                              address=res.address),
+            location=Location(file=self.bound.source if self.bound else None, address=res.address),
             candidates=tuple(f"{address}.{c}" for c in close),
         )
 
@@ -157,9 +156,11 @@ class _Planner:
             raise
         except ConfigError as exc:
             raise ConfigError(
-                exc.reason, hint=exc.hint,
-                location=Location(file=self.bound.source if self.bound else None,
-                                  address=res.address),
+                exc.reason,
+                hint=exc.hint,
+                location=Location(
+                    file=self.bound.source if self.bound else None, address=res.address
+                ),
             ) from None
         assert isinstance(planned, dict)
         opts = spec.options
@@ -167,8 +168,12 @@ class _Planner:
             ignored = parse_paths(list(opts.ignore_changes), "ignoreChanges")
         except _GrammarError as exc:
             raise ConfigError(
-                str(exc), location=Location(file=self.bound.source if self.bound else None,
-                                            address=res.address, property="options.ignoreChanges"),
+                str(exc),
+                location=Location(
+                    file=self.bound.source if self.bound else None,
+                    address=res.address,
+                    property="options.ignoreChanges",
+                ),
             ) from None
         step_opts = StepOptions(
             protect=opts.protect,
@@ -180,20 +185,31 @@ class _Planner:
         )
         unknown = tuple(format_path(p) for p in _unknown_paths(planned))
         common = {
-            "address": res.address, "urn": res.urn, "type": spec.type, "server": spec.server,
-            "name": spec.name, "dependencies": res.dependencies, "template": res.template,
+            "address": res.address,
+            "urn": res.urn,
+            "type": spec.type,
+            "server": spec.server,
+            "name": spec.name,
+            "dependencies": res.dependencies,
+            "template": res.template,
             "options": step_opts,
         }
         if record is None:
             self.planned[res.address] = planned
             return PlanStep(
-                action="create", reason="not yet created", after=display(planned),
-                unknown_paths=unknown, **common,  # type: ignore[arg-type]
+                action="create",
+                reason="not yet created",
+                after=display(planned),
+                unknown_paths=unknown,
+                **common,  # type: ignore[arg-type]
             )
         effective = with_ignored(planned, record.properties, ignored)
         self.planned[res.address] = effective
-        changed = [p for p in diff_paths(record.properties, effective)
-                   if not any(covers(i, p) for i in ignored)]
+        changed = [
+            p
+            for p in diff_paths(record.properties, effective)
+            if not any(covers(i, p) for i in ignored)
+        ]
         changed_text = tuple(format_path(p) or "(all)" for p in changed)
         before = display(record.properties)
         if record.status == "tainted":
@@ -209,20 +225,31 @@ class _Planner:
             reason = f"protect: {str(record.protect).lower()} -> {str(opts.protect).lower()}"
             replace_paths = ()
         else:
-            replace_on = [p for text in (schema.replace_on_changes if schema else ())
-                          for p in parse_paths([text], "replaceOnChanges")]
+            replace_on = [
+                p
+                for text in (schema.replace_on_changes if schema else ())
+                for p in parse_paths([text], "replaceOnChanges")
+            ]
             # a change at or beneath a replace path forces replacement, and so does a coarser
             # change (a whole object added or reshaped) that changes the value at one
             forcing = [
-                p for p in changed
-                if any(covers(r, p) or (covers(p, r) and diff_paths(
-                    lookup(record.properties, r), lookup(effective, r))) for r in replace_on)
+                p
+                for p in changed
+                if any(
+                    covers(r, p)
+                    or (
+                        covers(p, r)
+                        and diff_paths(lookup(record.properties, r), lookup(effective, r))
+                    )
+                    for r in replace_on
+                )
             ]
             replace_paths = tuple(format_path(p) for p in forcing)
             if forcing:
                 action = "replace"
-                reason = "changing " + ", ".join(f"'{p}'" for p in replace_paths) + \
-                    " forces replacement"
+                reason = (
+                    "changing " + ", ".join(f"'{p}'" for p in replace_paths) + " forces replacement"
+                )
             else:
                 action = "update"
                 reason = "changed: " + ", ".join(changed_text)
@@ -231,22 +258,34 @@ class _Planner:
                 f"'{res.address}' would be replaced ({reason}) but it has protect: true"
             )
         return PlanStep(
-            action=action, reason=reason, changed_paths=changed_text,
-            replace_paths=replace_paths, before=before, after=display(effective),
-            unknown_paths=unknown, **common,  # type: ignore[arg-type]
+            action=action,
+            reason=reason,
+            changed_paths=changed_text,
+            replace_paths=replace_paths,
+            before=before,
+            after=display(effective),
+            unknown_paths=unknown,
+            **common,  # type: ignore[arg-type]
         )
 
     def plan_delete(self, record: ResourceRecord, *, reason: str) -> PlanStep:
         deposed = is_deposed(record.address)
         if record.protect and not deposed:
-            self.protected.append(f"'{record.address}' would be deleted ({reason}) but it has "
-                                  "protect: true")
+            self.protected.append(
+                f"'{record.address}' would be deleted ({reason}) but it has protect: true"
+            )
         return PlanStep(
-            address=record.address, urn=record.urn, type=record.type, server=record.server,
-            name=record.name, action="delete",
+            address=record.address,
+            urn=record.urn,
+            type=record.type,
+            server=record.server,
+            name=record.name,
+            action="delete",
             reason="old object left by an interrupted replace" if deposed else reason,
-            before=display(record.properties), dependencies=record.dependencies,
-            deposed=deposed, options=StepOptions(protect=record.protect),
+            before=display(record.properties),
+            dependencies=record.dependencies,
+            deposed=deposed,
+            options=StepOptions(protect=record.protect),
         )
 
 
@@ -266,7 +305,8 @@ def _check_targets(targets: Sequence[str], known: set[str]) -> None:
             close = difflib.get_close_matches(t, sorted(known), n=3, cutoff=0.5)
             raise ConfigError(
                 f"--target '{t}' names no resource of this deployment",
-                hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close
+                hint=("did you mean " + " or ".join(f"'{c}'" for c in close) + "?")
+                if close
                 else "use an address such as 'local:file:hello' (see mcp-iac state list)",
             )
 
@@ -304,9 +344,9 @@ def make_plan(
     if targets:
         _check_targets(targets, set(desired) | set(recorded))
         if mode == "destroy":
-            selected_deletes = closure(
-                [t for t in targets if t in recorded], rec_dependents
-            ) & set(recorded)
+            selected_deletes = closure([t for t in targets if t in recorded], rec_dependents) & set(
+                recorded
+            )
         else:
             selected_desired = closure([t for t in targets if t in desired], deps)
             selected_deletes = {t for t in targets if t in recorded and t not in desired}
@@ -315,8 +355,7 @@ def make_plan(
         if address in selected_desired:
             planner.steps[address] = planner.plan_resource(desired[address])
 
-    del_reason = "destroying the deployment" if mode == "destroy" else \
-        "no longer in the deployment"
+    del_reason = "destroying the deployment" if mode == "destroy" else "no longer in the deployment"
     for address in recorded:
         if address in selected_deletes:
             planner.steps[address] = planner.plan_delete(recorded[address], reason=del_reason)

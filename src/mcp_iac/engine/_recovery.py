@@ -32,9 +32,19 @@ def _record_from(op: Operation, rid: str, outputs: dict[str, Any]) -> ResourceRe
     i = op.intent
     now = datetime.now(UTC).isoformat()
     return ResourceRecord(
-        urn=i.urn, address=i.address, server=i.server, type=i.type, name=i.name, id=rid,
-        properties=i.inputs, outputs=outputs, dependencies=i.dependencies,
-        idempotency_key=i.idempotency_key, protect=i.protect, created_at=now, updated_at=now,
+        urn=i.urn,
+        address=i.address,
+        server=i.server,
+        type=i.type,
+        name=i.name,
+        id=rid,
+        properties=i.inputs,
+        outputs=outputs,
+        dependencies=i.dependencies,
+        idempotency_key=i.idempotency_key,
+        protect=i.protect,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -59,7 +69,9 @@ async def _read(
         return ReadResult(exists=False)
 
 
-async def recover(deployment: str, *, state: StateStore, providers: ProviderSource) -> list[Recovered]:
+async def recover(
+    deployment: str, *, state: StateStore, providers: ProviderSource
+) -> list[Recovered]:
     """Settle every pending operation of ``deployment``. Call with the deployment's lock held.
 
     Raises:
@@ -89,8 +101,11 @@ async def recover(deployment: str, *, state: StateStore, providers: ProviderSour
             assert isinstance(plain, dict)
             read = await _read(provider, i.type, i.resource_id, plain)
             if read.exists:
-                record = replace(prior, properties=_merge_read(prior.properties, dict(read.properties)),
-                                 outputs=dict(read.outputs) or prior.outputs)
+                record = replace(
+                    prior,
+                    properties=_merge_read(prior.properties, dict(read.properties)),
+                    outputs=dict(read.outputs) or prior.outputs,
+                )
                 state.resolve_operation(op.id, status="recovered", records=[record])
                 done.append(Recovered(i.address, "update", "read back and recorded as found"))
             else:

@@ -49,7 +49,12 @@ class Provider(Protocol):
     async def validate(self, type_: str, properties: dict[str, Any]) -> list[ValidationIssue]: ...
 
     async def create(
-        self, type_: str, *, name: str, urn: str, idempotency_key: str,
+        self,
+        type_: str,
+        *,
+        name: str,
+        urn: str,
+        idempotency_key: str,
         properties: dict[str, Any],
     ) -> CreateResult: ...
 
@@ -95,19 +100,25 @@ class StateStore(Protocol):
     def resources(self, deployment: str) -> dict[str, ResourceRecord]:
         """Current resources of ``deployment`` keyed by address."""
         ...
+
     def write_resources(
-        self, deployment: str, *, records: Sequence[ResourceRecord] = (),
+        self,
+        deployment: str,
+        *,
+        records: Sequence[ResourceRecord] = (),
         remove: Sequence[str] = (),
     ) -> None:
         """Upsert ``records`` and remove the resources at addresses ``remove``, in one
         transaction, outside the journal (refresh, import, bookkeeping). Bumps the serial."""
         ...
+
     def set_outputs(self, deployment: str, outputs: dict[str, Any]) -> None: ...
 
     # locking
     def acquire_lock(self, deployment: str, *, operation: str) -> LockInfo:
         """Take the deployment's lock (creating the deployment if new); raises StateLocked."""
         ...
+
     def release_lock(self, lock: LockInfo) -> None: ...
     def force_unlock(self, deployment: str) -> LockInfo | None:
         """Remove any lock; returns what it removed."""
@@ -118,11 +129,16 @@ class StateStore(Protocol):
         self, deployment: str, *, kind: RunKind, intent: str, plan: dict[str, Any] | None = None
     ) -> int: ...
     def finish_run(
-        self, run_id: int, *, status: RunStatus, summary: dict[str, Any] | None = None,
+        self,
+        run_id: int,
+        *,
+        status: RunStatus,
+        summary: dict[str, Any] | None = None,
         changed: bool = True,
     ) -> RunRecord:
         """Close a run; when ``changed`` bumps the history version and stores the snapshot."""
         ...
+
     def runs(self, deployment: str) -> list[RunRecord]: ...
     def snapshot(
         self, deployment: str, *, version: int | None = None, at: str | None = None
@@ -143,6 +159,7 @@ class StateStore(Protocol):
         """Mark the operation done and, in the same transaction, upsert ``records`` and remove
         the resources at addresses ``remove`` (bumps the serial)."""
         ...
+
     def fail_operation(self, op_id: int, error: str) -> None: ...
     def resolve_operation(
         self,
@@ -155,6 +172,7 @@ class StateStore(Protocol):
         """Close a pending operation found after a crash (``recovered`` or ``abandoned``), with
         the same atomic record changes as ``complete_operation``."""
         ...
+
     def pending_operations(self, deployment: str) -> list[Operation]: ...
     def operations(self, run_id: int) -> list[Operation]: ...
 
