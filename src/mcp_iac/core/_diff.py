@@ -97,7 +97,7 @@ def parse_paths(texts: tuple[str, ...] | list[str], what: str) -> list[Path]:
 def with_ignored(
     new: dict[str, JSON], old: dict[str, JSON], ignored: list[Path]
 ) -> dict[str, JSON]:
-    """``new`` with the values at ``ignored`` paths taken from ``old`` (what ignoreChanges means)."""
+    """``new`` with the values at ``ignored`` paths taken from ``old`` (ignoreChanges)."""
     if not ignored:
         return new
     result = copy.deepcopy(new)

@@ -25,6 +25,7 @@ from ._values import JSON
 API_VERSION = "iac.mcp/v1"
 _RESOURCE_KEYS = ("type", "name", "server", "properties", "dependsOn", "options")
 _SEED_ALIASES = {"dependencies": "dependsOn", "depends_on": "dependsOn"}
+_VARIABLE_KEYS = {"type", "default", "description", "sensitive"}
 _OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
 
 
@@ -116,7 +117,8 @@ class _Loader:
         if not isinstance(spec, dict):
             raise self.error("spec must be a mapping", prop="spec")
         self._check_keys(spec, ("variables", "resources", "outputs"), "spec")
-        raw = spec.get("resources") or []
+        raw = spec.get("resources")
+        raw = [] if raw is None else raw
         if not isinstance(raw, list):
             raise self.error("spec.resources must be a list", prop="spec.resources")
         resources = [self._resource(r, f"spec.resources[{i}]", None) for i, r in enumerate(raw)]
@@ -200,7 +202,7 @@ class _Loader:
             )
         full_type = rtype
         if seed and server is not None and not rtype.startswith(f"{server}:"):
-            # seed forms: the type is relative to its server ({server: opnsense, type: network:vlan})
+            # seed forms: the type is relative to its server (opnsense + network:vlan)
             full_type = f"{server}:{rtype}"
         try:
             provider, _ = split_type(full_type)
@@ -263,12 +265,21 @@ class _Loader:
         if variables is not None:
             if not isinstance(variables, dict):
                 raise self.error("variables must be a mapping", prop=f"{pre}variables")
-            for vname, vraw in variables.items():
+            for vname, given in variables.items():
                 prop = f"{pre}variables.{vname}"
-                if not isinstance(vraw, dict):
-                    vraw = {"default": vraw, "type": _infer_type(vraw)}
+                declared = given
+                if not isinstance(given, dict) or not set(given) & _VARIABLE_KEYS:
+                    # shorthand: `name: value` declares a variable of the value's type
+                    declared = {"default": given, "type": _infer_type(given)}
+                if isinstance(declared, dict) and "sensitive" in declared:
+                    raise self.error(
+                        "variables cannot be sensitive",
+                        prop=f"{prop}.sensitive",
+                        hint="put secret values in the environment and reference them as "
+                        "${secret:NAME} (never printed, encrypted in state)",
+                    )
                 try:
-                    vars_out[str(vname)] = VariableSpec.model_validate(vraw)
+                    vars_out[str(vname)] = VariableSpec.model_validate(declared)
                 except ValidationError as exc:
                     first = exc.errors()[0]
                     field = ".".join(str(p) for p in first["loc"])
@@ -279,8 +290,8 @@ class _Loader:
         for idx, r in enumerate(resources):
             if r.address in seen:
                 raise self.error(
-                    f"duplicate resource: '{r.address}' is declared twice (entries {seen[r.address]}"
-                    f" and {idx})",
+                    f"duplicate resource: '{r.address}' is declared twice "
+                    f"(entries {seen[r.address]} and {idx})",
                     address=r.address,
                     hint="names must be unique per server and type",
                 )

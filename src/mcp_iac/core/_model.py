@@ -67,7 +67,6 @@ class VariableSpec(_Frozen):
     type: VariableType = "string"
     default: JSON = None
     description: str = ""
-    sensitive: bool = False
 
 
 class DeploymentSpec(_Frozen):

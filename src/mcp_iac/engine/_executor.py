@@ -158,6 +158,11 @@ def _mark_secrets(
     return walk(outputs, ()) if (paths or secrets) else outputs
 
 
+def _plain(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """What a provider receives: the properties with secrets revealed."""
+    return {k: reveal(v) for k, v in properties.items()}
+
+
 def _secret_texts(value: Any) -> list[str]:
     if isinstance(value, Secret):
         inner = value.value
@@ -432,8 +437,7 @@ class Executor:
     ) -> ResourceRecord:
         key = f"{step.urn}@{uuid.uuid4().hex}"
         op = self._intent(step, "create", key=key, resource_id=None, inputs=props, prior=prior)
-        plain = reveal(props)
-        assert isinstance(plain, dict)
+        plain = _plain(props)
         try:
             result = await self._call(
                 step,
@@ -508,8 +512,7 @@ class Executor:
             inputs=props,
             prior=prior,
         )
-        old_plain, new_plain = reveal(prior.properties), reveal(props)
-        assert isinstance(old_plain, dict) and isinstance(new_plain, dict)
+        old_plain, new_plain = _plain(prior.properties), _plain(props)
         try:
             result = await self._call(
                 step,
@@ -548,8 +551,7 @@ class Executor:
             prior=record,
             address=record.address,
         )
-        plain = reveal(record.properties)
-        assert isinstance(plain, dict)
+        plain = _plain(record.properties)
         try:
             await self._call(step, "delete", lambda p: p.delete(step.type, record.id, plain))
         except ProviderError as exc:
@@ -671,8 +673,7 @@ class Executor:
                 inputs=d.prior.properties,
                 prior=current,
             )
-            old_plain, new_plain = reveal(current.properties), reveal(d.prior.properties)
-            assert isinstance(old_plain, dict) and isinstance(new_plain, dict)
+            old_plain, new_plain = _plain(current.properties), _plain(d.prior.properties)
             try:
                 result = await self._call(
                     step,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from mcp_iac.core import (
@@ -18,7 +20,6 @@ from mcp_iac.core import (
     covers,
     diff_paths,
     format_path,
-    is_unknown,
     lookup,
     parse_paths,
     with_ignored,
@@ -37,8 +38,6 @@ DEPOSED_MARK = "#deposed-"
 
 def deposed_address(address: str, key: str) -> str:
     """Where an old object waits for deletion after a create-before-delete replace."""
-    import uuid
-
     return f"{address}{DEPOSED_MARK}{(key or uuid.uuid4().hex)[-8:]}"
 
 
@@ -398,6 +397,4 @@ def make_plan(
 def _with_waits(step: PlanStep, waits: tuple[str, ...]) -> PlanStep:
     if step.depends_on == waits:
         return step
-    from dataclasses import replace
-
     return replace(step, depends_on=waits)

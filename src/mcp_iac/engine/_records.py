@@ -62,7 +62,10 @@ class LockInfo:
     since: str
 
     def describe(self) -> str:
-        return f"locked by {self.who} (pid {self.pid} on {self.host}) since {self.since} ({self.operation})"
+        return (
+            f"locked by {self.who} (pid {self.pid} on {self.host}) since {self.since} "
+            f"({self.operation})"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,9 +57,7 @@ def _merge_read(prior: dict[str, Any], read: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-async def _read(
-    provider: Provider, type_: str, id_: str, inputs: dict[str, Any]
-) -> ReadResult:
+async def _read(provider: Provider, type_: str, id_: str, inputs: dict[str, Any]) -> ReadResult:
     """Read an object back; ``NOT_FOUND`` means it is gone, like ``exists: false``."""
     try:
         return await provider.read(type_, id_, inputs)
@@ -96,7 +94,8 @@ async def recover(
                 done.append(Recovered(i.address, "create", "was never made; nothing to do"))
         elif i.kind == "update":
             prior = i.prior
-            assert prior is not None and i.resource_id is not None
+            assert prior is not None
+            assert i.resource_id is not None
             plain = reveal(i.inputs)
             assert isinstance(plain, dict)
             read = await _read(provider, i.type, i.resource_id, plain)
