@@ -367,3 +367,54 @@ def test_init_writes_a_deployment_that_plans_and_refuses_to_overwrite(
     again = cli("init", "shop")
     assert again.code == 2
     assert "already exists" in again.err
+
+
+def test_properties_a_provider_declares_secret_are_redacted_and_encrypted(
+    cli: Cli, tmp_path: Path
+) -> None:
+    doc = deployment(
+        [
+            {
+                "type": "local:command",
+                "name": "c",
+                "properties": {
+                    "create": ["sh", "-c", 'test -n "$TOKEN"'],
+                    "env": {"TOKEN": "plain-token-value"},
+                },
+            },
+        ]
+    )
+    f = write(tmp_path / "d.json", doc)
+    plan = cli("plan", "-f", f)
+    assert "plain-token-value" not in plan.out
+    assert "(sensitive)" in plan.out
+    up = cli("up", "-f", f, "--yes")
+    assert up.code == 0, up.out + up.err
+    db = sqlite3.connect(tmp_path / ".mcp-iac/state.db")
+    dump = "\n".join(db.iterdump())
+    db.close()
+    assert "plain-token-value" not in dump
+    assert "No changes" in cli("plan", "-f", f).out
+
+
+def test_ctrl_c_handling_is_armed_only_when_changes_begin() -> None:
+    import anyio
+
+    from mcp_iac.engine import StopSignal
+
+    async def scenario() -> list[str]:
+        stop = StopSignal()
+        seen: list[str] = []
+
+        async def waiter() -> None:
+            await stop.wait_armed()
+            seen.append("armed")
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(waiter)
+            await anyio.wait_all_tasks_blocked()
+            seen.append("prompt")
+            stop.arm()
+        return seen
+
+    assert anyio.run(scenario) == ["prompt", "armed"]

@@ -116,6 +116,7 @@ def run_interruptible(fn: Callable[[StopSignal], Awaitable[T]]) -> T:
         async with anyio.create_task_group() as tg:
 
             async def watch() -> None:
+                await stop.wait_armed()  # before changes begin, Ctrl-C just cancels
                 with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
                     async for _ in signals:
                         if stop.requested:

@@ -154,7 +154,13 @@ def render_report(report: RunReport, *, verb: str = "Apply", quiet: bool = False
         )
     else:
         failed = result.failed
-        out.print(f"\n[bold red]{verb} {report.status}.[/] {len(failed)} step(s) failed:")
+        if result.interrupted:
+            out.print(
+                f"\n[bold yellow]{verb} interrupted[/] (Ctrl-C): steps not yet started "
+                "were not run."
+            )
+        if failed or not result.interrupted:
+            out.print(f"\n[bold red]{verb} {report.status}.[/] {len(failed)} step(s) failed:")
         for address, message in failed.items():
             out.print(f"  [red]✗[/] {escape(address)}: {escape(message)}")
         if result.skipped:

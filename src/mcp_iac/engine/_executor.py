@@ -34,10 +34,12 @@ from mcp_iac.core import (
 from mcp_iac.protocol import IDEMPOTENCY_FILTER, ResourceTypeSchema
 
 from ._bind import secret_value
+from ._outputs import resolve_outputs
 from ._plan import Plan, PlanStep
 from ._planner import deposed_address
 from ._records import OperationIntent, ResourceRecord
 from ._resolve import resolve
+from ._secrets import mark_echoed_secrets, mark_secret_paths
 from ._walk import Walk
 from .ports import Provider, ProviderSource, StateStore
 
@@ -80,13 +82,31 @@ EventSink = Callable[[ExecEvent], None]
 
 
 class StopSignal:
-    """Set by the first Ctrl-C: start nothing new, drain in-flight steps, then roll back or stop."""
+    """Set by the first Ctrl-C: start nothing new, drain in-flight steps, then roll back or stop.
+
+    An interface arms its Ctrl-C handling only once changes begin (:meth:`arm`, called by the
+    executor): before that, at a confirmation prompt say, Ctrl-C simply cancels.
+    """
 
     def __init__(self) -> None:
         self.requested = False
+        self.armed = False
+        self._armed_event: anyio.Event | None = None
 
     def request(self) -> None:
         self.requested = True
+
+    def arm(self) -> None:
+        self.armed = True
+        if self._armed_event is not None:
+            self._armed_event.set()
+
+    async def wait_armed(self) -> None:
+        """Return once changes have begun."""
+        if self.armed:
+            return
+        self._armed_event = anyio.Event()
+        await self._armed_event.wait()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +127,8 @@ class ApplyResult:
     still_differs: list[str] = field(default_factory=list)
     """After a rollback that failed: what is not back to where it was, and why."""
     output_errors: dict[str, str] = field(default_factory=dict)
+    interrupted: bool = False
+    """Ctrl-C (or a stop request) kept some steps from starting."""
 
     @property
     def failed(self) -> dict[str, str]:
@@ -141,45 +163,13 @@ def _mark_secrets(
     outputs: dict[str, Any], schema: ResourceTypeSchema | None, inputs: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Outputs that are declared secret, or that echo a secret input, become Secrets."""
-    secrets = _secret_texts(inputs)
-    paths = parse_paths(list(schema.secret_paths), "secretPaths") if schema else []
-
-    def walk(value: Any, path: Path) -> Any:
-        if any(path[: len(p)] == p for p in paths) and path:
-            return Secret(value)
-        if isinstance(value, dict):
-            return {k: walk(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v, (*path, i)) for i, v in enumerate(value)]
-        if isinstance(value, str) and any(s and s in value for s in secrets):
-            return Secret(value)
-        return value
-
-    return walk(outputs, ()) if (paths or secrets) else outputs
+    marked = mark_secret_paths(outputs, schema.secret_paths if schema else ())
+    return mark_echoed_secrets(marked, inputs)
 
 
 def _plain(properties: Mapping[str, Any]) -> dict[str, Any]:
     """What a provider receives: the properties with secrets revealed."""
     return {k: reveal(v) for k, v in properties.items()}
-
-
-def _secret_texts(value: Any) -> list[str]:
-    if isinstance(value, Secret):
-        inner = value.value
-        return [inner] if isinstance(inner, str) else [str(x) for x in _leaves(inner)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _secret_texts(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _secret_texts(v)]
-    return []
-
-
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [x for v in value.values() for x in _leaves(v)]
-    if isinstance(value, list):
-        return [x for v in value for x in _leaves(v)]
-    return [value]
 
 
 class Executor:
@@ -217,23 +207,26 @@ class Executor:
     # -- graph -------------------------------------------------------------------------------
 
     def _nodes(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
-        active = {a for a, s in self.steps.items() if s.action not in ("no-op", "read")}
+        """The execution graph, in plan order (so runs start independent steps reproducibly)."""
+        order = [s.address for s in self.plan.steps if s.action not in ("no-op", "read")]
+        active = set(order)
+        dependents: dict[str, list[str]] = {a: [] for a in order}
         nodes: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for address in active:
+        for address in order:
             step = self.steps[address]
-            nodes[("step", address)] = [("step", d) for d in step.depends_on if d in active]
+            waits = [d for d in step.depends_on if d in active]
+            nodes[("step", address)] = [("step", d) for d in waits]
+            for d in waits:
+                dependents[d].append(address)
         # create-before-delete replace: the old object goes once dependents moved to the new one
-        for address in active:
+        for address in order:
             step = self.steps[address]
             if step.action == "replace" and not step.options.delete_before_replace:
-                waits = [("step", address)] + [
-                    ("step", a)
-                    for a in active
-                    if address in self.steps[a].depends_on and self.steps[a].action != "delete"
+                nodes[("deposed", address)] = [("step", address)] + [
+                    ("step", a) for a in dependents[address] if self.steps[a].action != "delete"
                 ]
-                nodes[("deposed", address)] = waits
         # a delete also waits for the old objects of replaced dependents: they still use it
-        for address in active:
+        for address in order:
             if self.steps[address].action == "delete":
                 nodes[("step", address)] += [
                     ("deposed", d)
@@ -245,6 +238,7 @@ class Executor:
     # -- entry point -------------------------------------------------------------------------
 
     async def run(self) -> ApplyResult:
+        self.stop.arm()
         for s in self.plan.steps:
             if s.action in ("no-op", "read"):
                 self._outcomes[s.address] = StepOutcome(s.address, s.action, "unchanged")
@@ -267,7 +261,8 @@ class Executor:
             s == "failed" for s in statuses.values()
         )
         result = ApplyResult(status="succeeded", outcomes=dict(self._outcomes))
-        interrupted = self.stop.requested
+        interrupted = self.stop.requested and any(s == "not-started" for s in statuses.values())
+        result.interrupted = interrupted
         if (failed or interrupted) and self.options.on_failure == "rollback" and self.done:
             self.emit(ExecEvent("rollback", message="rolling back completed steps"))
             undo, differs = await self._rollback()
@@ -278,8 +273,7 @@ class Executor:
             result.status = "interrupted"
         elif failed:
             result.status = "failed"
-        if result.status == "succeeded" or failed or interrupted:
-            result.outputs, result.output_errors = self.outputs()
+        result.outputs, result.output_errors = self.outputs()
         return result
 
     async def _run_node(self, node: tuple[str, str]) -> bool:
@@ -350,7 +344,8 @@ class Executor:
         except ConfigError as exc:
             raise ConfigError(f"resource '{step.address}': {exc}") from None
         assert isinstance(value, dict)
-        return value
+        schema = self.schemas.get(step.type)
+        return mark_secret_paths(value, schema.secret_paths if schema else ())
 
     # -- provider calls ----------------------------------------------------------------------
 
@@ -497,9 +492,13 @@ class Executor:
         prior = self.records[step.address]
         ignored = parse_paths(list(step.options.ignore_changes), "ignoreChanges")
         props = with_ignored(props, prior.properties, ignored)
-        # Resolved values may change nothing: the plan depended on values unknown at plan time,
-        # or only bookkeeping changed (protect, dependencies). No provider call is needed.
-        if not diff_paths(prior.properties, props):
+        # The plan decided this update. Skip the provider only when it changes no property: the
+        # plan depended on values unknown at plan time that turned out the same, or only
+        # bookkeeping changed (protect, dependencies). A plan made with --refresh may update
+        # an object whose recorded properties already equal the new ones: that call is needed.
+        if not diff_paths(prior.properties, props) and (
+            step.unknown_paths or not step.changed_paths
+        ):
             record = replace(prior, dependencies=step.dependencies, protect=step.options.protect)
             self.state.write_resources(self.plan.deployment, records=[record])
             self.records[step.address] = record
@@ -719,11 +718,4 @@ class Executor:
 
     def outputs(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Deployment outputs resolved against the recorded resources."""
-        values: dict[str, Any] = {}
-        errors: dict[str, str] = {}
-        for key, template in self.plan.outputs.items():
-            try:
-                values[key] = resolve(template, self._lookup, self._secret)
-            except ConfigError as exc:
-                errors[key] = exc.message
-        return values, errors
+        return resolve_outputs(self.plan.outputs, self.records, environ=self.environ)

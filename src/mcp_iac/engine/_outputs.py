@@ -23,7 +23,7 @@ def resolve_outputs(
     def lookup_ref(address: str, path: Path) -> object:
         record = records.get(address)
         if record is None:
-            raise ConfigError(f"'{address}' does not exist")
+            raise ConfigError(f"reference to '{address}': that resource does not exist (yet)")
         value = lookup(record.outputs, path)
         if value is MISSING:
             value = lookup(record.properties, path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from mcp_iac.core import JSON, UNKNOWN, ConfigError, Secret, StalePlan
+from mcp_iac.core import JSON, UNKNOWN, ConfigError, Secret, StalePlan, parse_path
 
 Action = Literal["create", "update", "replace", "delete", "no-op", "read"]
 Mode = Literal["apply", "destroy", "refresh", "restore"]
@@ -58,6 +58,8 @@ class PlanStep:
     options: StepOptions = field(default_factory=StepOptions)
     deposed: bool = False
     """A delete of an old object left behind by an interrupted create-before-delete replace."""
+    secret_paths: tuple[str, ...] = ()
+    """Property paths the provider declares secret (redacted from the template in reports)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +95,23 @@ class Plan:
 
     # -- persistence -------------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        """The saved-plan document (also the base of ``plan --json``). Never holds secrets."""
+    def to_dict(self, *, for_apply: bool = False) -> dict[str, Any]:
+        """The plan as JSON (``plan --json``, run history). ``${secret:...}`` values are never in
+        it; literal values at provider-declared secret paths are redacted unless ``for_apply``
+        (a saved plan file must hold what it will send, as the deployment file does)."""
         data: dict[str, Any] = _jsonable(self)
         data["format"] = PLAN_FORMAT
         data["summary"] = self.summary()
+        if not for_apply:
+            for step, raw in zip(self.steps, data["steps"], strict=True):
+                if step.secret_paths and isinstance(raw.get("template"), dict):
+                    raw["template"] = _redact_paths(raw["template"], step.secret_paths)
         return data
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True) + "\n")
+        """Write the plan for ``mcp-iac up PLANFILE``."""
+        data = self.to_dict(for_apply=True)
+        Path(path).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "plan") -> Plan:
@@ -120,6 +130,7 @@ class Plan:
                         "depends_on": tuple(s["depends_on"]),
                         "dependencies": tuple(s["dependencies"]),
                         "unknown_paths": tuple(s["unknown_paths"]),
+                        "secret_paths": tuple(s.get("secret_paths", ())),
                         "options": StepOptions(
                             **{
                                 **s["options"],
@@ -169,6 +180,22 @@ class Plan:
                 f"(state serial {serial}, plan made against {self.serial})",
                 hint="run mcp-iac plan again and review the new plan",
             )
+
+
+def _redact_paths(template: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    parsed = [parse_path(p) for p in paths]
+
+    def walk(value: Any, path: tuple[str | int, ...]) -> Any:
+        if path and any(path[: len(p)] == p for p in parsed):
+            return "(sensitive)"
+        if isinstance(value, dict):
+            return {k: walk(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, (*path, i)) for i, v in enumerate(value)]
+        return value
+
+    result: dict[str, Any] = walk(template, ())
+    return result
 
 
 def _jsonable(value: Any) -> Any:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from mcp_iac.core import (
     MISSING,
@@ -32,6 +33,7 @@ from ._graph import closure, reverse, topo_order
 from ._plan import Action, Mode, Plan, PlanStep, StepOptions, display
 from ._records import ResourceRecord
 from ._resolve import resolve
+from ._secrets import mark_secret_paths
 
 DEPOSED_MARK = "#deposed-"
 
@@ -145,10 +147,9 @@ class _Planner:
 
     # -- desired resources -------------------------------------------------------------------
 
-    def plan_resource(self, res: BoundResource) -> PlanStep:
-        spec = res.spec
-        record = self.recorded.get(res.address)
-        schema = self.schemas.get(spec.type)
+    def _planned_values(
+        self, res: BoundResource, schema: ResourceTypeSchema | None
+    ) -> dict[str, Any]:
         try:
             planned = resolve(res.template, self._lookup_for(res), self._secret)
         except UnresolvedReference:
@@ -162,9 +163,11 @@ class _Planner:
                 ),
             ) from None
         assert isinstance(planned, dict)
-        opts = spec.options
+        return mark_secret_paths(planned, schema.secret_paths if schema else ())
+
+    def _ignored(self, res: BoundResource) -> list[Path]:
         try:
-            ignored = parse_paths(list(opts.ignore_changes), "ignoreChanges")
+            return parse_paths(list(res.spec.options.ignore_changes), "ignoreChanges")
         except _GrammarError as exc:
             raise ConfigError(
                 str(exc),
@@ -174,6 +177,14 @@ class _Planner:
                     property="options.ignoreChanges",
                 ),
             ) from None
+
+    def plan_resource(self, res: BoundResource) -> PlanStep:
+        spec = res.spec
+        record = self.recorded.get(res.address)
+        schema = self.schemas.get(spec.type)
+        planned = self._planned_values(res, schema)
+        opts = spec.options
+        ignored = self._ignored(res)
         step_opts = StepOptions(
             protect=opts.protect,
             ignore_changes=opts.ignore_changes,
@@ -192,6 +203,7 @@ class _Planner:
             "dependencies": res.dependencies,
             "template": res.template,
             "options": step_opts,
+            "secret_paths": tuple(schema.secret_paths) if schema else (),
         }
         if record is None:
             self.planned[res.address] = planned
@@ -209,49 +221,14 @@ class _Planner:
             for p in diff_paths(record.properties, effective)
             if not any(covers(i, p) for i in ignored)
         ]
-        changed_text = tuple(format_path(p) or "(all)" for p in changed)
-        before = display(record.properties)
-        if record.status == "tainted":
-            action: Action = "replace"
-            reason = "tainted: a previous operation on it failed part-way"
-            replace_paths: tuple[str, ...] = ()
-        elif not changed and record.protect == opts.protect:
+        if (
+            not changed
+            and record.status != "tainted"
+            and record.protect == opts.protect
+            and _same_deps(record, res)
+        ):
             return PlanStep(action="no-op", reason="no changes", **common)  # type: ignore[arg-type]
-        elif not changed:
-            # only the protect flag changes: record it (no provider call), or the flag in state
-            # could never be turned off and a protected resource never deleted
-            action = "update"
-            reason = f"protect: {str(record.protect).lower()} -> {str(opts.protect).lower()}"
-            replace_paths = ()
-        else:
-            replace_on = [
-                p
-                for text in (schema.replace_on_changes if schema else ())
-                for p in parse_paths([text], "replaceOnChanges")
-            ]
-            # a change at or beneath a replace path forces replacement, and so does a coarser
-            # change (a whole object added or reshaped) that changes the value at one
-            forcing = [
-                p
-                for p in changed
-                if any(
-                    covers(r, p)
-                    or (
-                        covers(p, r)
-                        and diff_paths(lookup(record.properties, r), lookup(effective, r))
-                    )
-                    for r in replace_on
-                )
-            ]
-            replace_paths = tuple(format_path(p) for p in forcing)
-            if forcing:
-                action = "replace"
-                reason = (
-                    "changing " + ", ".join(f"'{p}'" for p in replace_paths) + " forces replacement"
-                )
-            else:
-                action = "update"
-                reason = "changed: " + ", ".join(changed_text)
+        action, reason, replace_paths = _decide(record, res, schema, effective, changed)
         if action == "replace" and (opts.protect or record.protect):
             self.protected.append(
                 f"'{res.address}' would be replaced ({reason}) but it has protect: true"
@@ -259,9 +236,9 @@ class _Planner:
         return PlanStep(
             action=action,
             reason=reason,
-            changed_paths=changed_text,
+            changed_paths=tuple(format_path(p) or "(all)" for p in changed),
             replace_paths=replace_paths,
-            before=before,
+            before=display(record.properties),
             after=display(effective),
             unknown_paths=unknown,
             **common,  # type: ignore[arg-type]
@@ -286,6 +263,56 @@ class _Planner:
             deposed=deposed,
             options=StepOptions(protect=record.protect),
         )
+
+
+def _decide(
+    record: ResourceRecord,
+    res: BoundResource,
+    schema: ResourceTypeSchema | None,
+    effective: dict[str, Any],
+    changed: list[Path],
+) -> tuple[Action, str, tuple[str, ...]]:
+    """(action, reason, replace paths) for a recorded resource that differs from its wish."""
+    if record.status == "tainted":
+        return "replace", "tainted: a previous operation on it failed part-way", ()
+    if not changed:
+        # only bookkeeping changes: record it (no provider call). Otherwise protect could
+        # never be turned off, and deletes would be ordered by dependencies that are gone.
+        notes = []
+        protect = res.spec.options.protect
+        if record.protect != protect:
+            notes.append(f"protect: {str(record.protect).lower()} -> {str(protect).lower()}")
+        if not _same_deps(record, res):
+            notes.append("dependencies changed")
+        return "update", "; ".join(notes), ()
+    replace_on = [
+        p
+        for text in (schema.replace_on_changes if schema else ())
+        for p in parse_paths([text], "replaceOnChanges")
+    ]
+    # a change at or beneath a replace path forces replacement, and so does a coarser
+    # change (a whole object added or reshaped) that changes the value at one
+    forcing = [
+        p
+        for p in changed
+        if any(
+            covers(r, p)
+            or (covers(p, r) and diff_paths(lookup(record.properties, r), lookup(effective, r)))
+            for r in replace_on
+        )
+    ]
+    if forcing:
+        paths = tuple(format_path(p) for p in forcing)
+        return (
+            "replace",
+            "changing " + ", ".join(f"'{p}'" for p in paths) + " forces replacement",
+            paths,
+        )
+    return "update", "changed: " + ", ".join(format_path(p) or "(all)" for p in changed), ()
+
+
+def _same_deps(record: ResourceRecord, res: BoundResource) -> bool:
+    return tuple(sorted(record.dependencies)) == tuple(sorted(res.dependencies))
 
 
 def _unknown_paths(value: object, prefix: Path = ()) -> list[Path]:
