@@ -168,6 +168,27 @@ def test_an_ambiguous_create_failure_finds_the_object_by_its_idempotency_key() -
     h.consistent()
 
 
+def test_an_ambiguous_update_failure_that_took_effect_is_recorded_as_done() -> None:
+    h = Harness()
+    h.up(doc(res("a", size=1)))
+    h.provider.fail(op="update", code="TIMEOUT", after_effect=True)
+    result = h.up(doc(res("a", size=2, options={"retries": 0})))
+    assert result.status == "succeeded"
+    assert [c.op for c in h.recorder.calls][-2:] == ["update", "read"]
+    assert h.recorded() == {"fake:box:a": {"size": 2}}
+    h.consistent()
+
+
+def test_an_ambiguous_update_failure_that_did_not_take_effect_fails() -> None:
+    h = Harness()
+    h.up(doc(res("a", size=1)))
+    h.provider.fail(op="update", code="TIMEOUT")
+    result = h.up(doc(res("a", size=2, options={"retries": 0})))
+    assert result.status in ("failed", "rolled-back")
+    assert h.recorded() == {"fake:box:a": {"size": 1}}
+    h.consistent()
+
+
 def test_a_retried_create_reuses_its_idempotency_key_and_makes_one_object() -> None:
     h = Harness()
     h.provider.fail(op="create", code="UNAVAILABLE", after_effect=True, times=1)

@@ -477,6 +477,21 @@ class Executor:
             self.records[r.address] = r
         return record
 
+    async def _landed(
+        self, step: PlanStep, id_: str, wanted: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """After an ambiguous update error: the object's outputs if the update took effect."""
+        try:
+            read = await self._call(step, "read", lambda p: p.read(step.type, id_, wanted))
+        except ProviderError:
+            return None
+        if not read.exists:
+            return None
+        actual = dict(read.properties)
+        if any(k in actual and diff_paths(v, actual[k]) for k, v in wanted.items()):
+            return None
+        return dict(read.outputs)
+
     async def _find_by_key(self, step: PlanStep, key: str) -> tuple[str, dict[str, Any]] | None:
         try:
             items = await self._call(
@@ -523,13 +538,19 @@ class Executor:
                     new=new_plain,
                 ),
             )
+            outputs = dict(result.outputs)
         except ProviderError as exc:
-            self.state.fail_operation(op, str(exc))
-            raise
+            landed = (
+                await self._landed(step, prior.id, new_plain) if exc.code in AMBIGUOUS else None
+            )
+            if landed is None:
+                self.state.fail_operation(op, str(exc))
+                raise
+            outputs = landed
         record = replace(
             prior,
             properties=props,
-            outputs=_mark_secrets(dict(result.outputs), self.schemas.get(step.type), props),
+            outputs=_mark_secrets(outputs, self.schemas.get(step.type), props),
             dependencies=step.dependencies,
             protect=step.options.protect,
             status="ready",
