@@ -52,7 +52,7 @@ def deployment(version: int, *, size: int = 12) -> dict[str, object]:
                 {
                     "type": "local:command",
                     "name": f"c{i}",
-                    "properties": {"create": ["sleep", "0.05"], "triggersReplace": version},
+                    "properties": {"create": ["sleep", "0.15"], "triggersReplace": version},
                     "dependsOn": [f"local:file:f{i}"],
                 }
             )
@@ -126,7 +126,7 @@ def test_kill_9_at_random_moments_never_orphans_or_loses_anything(tmp_path: Path
         )
         proc = start_cli(tmp_path, *args)
         try:
-            proc.wait(timeout=rng.uniform(0.3, 2.0))
+            proc.wait(timeout=rng.uniform(0.5, 1.4))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
