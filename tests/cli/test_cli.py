@@ -418,3 +418,15 @@ def test_ctrl_c_handling_is_armed_only_when_changes_begin() -> None:
         return seen
 
     assert anyio.run(scenario) == ["prompt", "armed"]
+
+
+def test_plan_reports_what_the_provider_rejects_with_file_resource_and_property(
+    cli: Cli, tmp_path: Path
+) -> None:
+    doc = deployment(
+        [{"type": "local:file", "name": "a", "properties": {"path": "x", "mode": "99z"}}]
+    )
+    r = cli("plan", "-f", write(tmp_path / "d.json", doc))
+    assert r.code == 2
+    assert "d.json: resource 'local:file:a', property 'mode'" in r.err
+    assert 'got "99z"' in r.err

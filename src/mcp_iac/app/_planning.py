@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -80,43 +80,46 @@ def _types_by_server(
 
 
 async def validate(
-    project: Project, loaded: Loaded, *, schemas: Mapping[str, ResourceTypeSchema | None]
+    project: Project, loaded: Loaded, *, addresses: Collection[str] | None = None
 ) -> list[str]:
-    """Ask providers to validate every resource whose properties are known before apply."""
-    problems: list[str] = []
-    by_address = loaded.bound.resources
+    """Ask providers to validate the resources whose properties are known before apply (those
+    without references to other resources); the rest are validated by the provider at apply.
 
-    def _no_refs(address: str, path: Any) -> object:
-        return UNKNOWN
-
-    def _secret(key: str) -> object:
-        return "(sensitive)"
-
-    async def check(address: str) -> None:
-        res = by_address[address]
-        values = resolve(res.template, _no_refs, _secret)
+    One task per server, resources in turn: cheap in-process, bounded over the wire.
+    """
+    by_server: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for address, res in loaded.bound.resources.items():
+        if (addresses is not None and address not in addresses) or res.ref_dependencies:
+            continue
+        values = resolve(res.template, _unknown, _redacted)
         if is_unknown(values):
-            return
+            continue
         plain = reveal(values)
         assert isinstance(plain, dict)
-        provider = await project.providers.get(res.spec.server)
-        for issue in await provider.validate(res.spec.type, plain):
-            problems.append(
-                f"{loaded.spec.source or ''}: resource '{address}', property '{issue.path}': "
-                f"{issue.message}".lstrip(": ")
-            )
+        by_server.setdefault(res.spec.server, []).append((address, res.spec.type, plain))
+    problems: list[str] = []
+    where = f"{loaded.spec.source}: " if loaded.spec.source else ""
 
-    limiter = anyio.CapacityLimiter(32)
-
-    async def guarded(address: str) -> None:
-        async with limiter:
-            await check(address)
+    async def check(server: str, items: list[tuple[str, str, dict[str, Any]]]) -> None:
+        provider = await project.providers.get(server)
+        for address, type_, plain in items:
+            for issue in await provider.validate(type_, plain):
+                problems.append(
+                    f"{where}resource '{address}', property '{issue.path}': {issue.message}"
+                )
 
     async with anyio.create_task_group() as tg:
-        for address in by_address:
-            tg.start_soon(guarded, address)
-    _ = schemas
+        for server, items in by_server.items():
+            tg.start_soon(check, server, items)
     return sorted(problems)
+
+
+def _unknown(address: str, path: Any) -> object:
+    return UNKNOWN
+
+
+def _redacted(key: str) -> object:
+    return "(sensitive)"
 
 
 async def plan(
@@ -167,8 +170,7 @@ async def plan(
     if check and loaded is not None:
         changing = {s.address for s in result.steps if s.action in ("create", "update", "replace")}
         if changing:
-            subset = Loaded(loaded.spec, _only(loaded.bound, changing))
-            problems = await validate(project, subset, schemas=schemas)
+            problems = await validate(project, loaded, addresses=changing)
             if problems:
                 raise ConfigError(
                     "the provider rejected the deployment:\n  " + "\n  ".join(problems),
@@ -185,10 +187,6 @@ async def plan(
             ),
         )
     return result
-
-
-def _only(bound: BoundDeployment, addresses: set[str]) -> BoundDeployment:
-    return replace(bound, resources={a: r for a, r in bound.resources.items() if a in addresses})
 
 
 def graph_text(bound: BoundDeployment, fmt: str) -> str:

@@ -37,8 +37,8 @@ def validate(
             types: dict[str, set[str]] = {}
             for r in loaded.bound.resources.values():
                 types.setdefault(r.spec.server, set()).add(r.spec.type)
-            schemas = await usecases.schemas_for(proj, types, source=loaded.spec.source)
-            return await usecases.validate(proj, loaded, schemas=schemas)
+            await usecases.schemas_for(proj, types, source=loaded.spec.source)
+            return await usecases.validate(proj, loaded)
 
         problems = anyio.run(run)
     finally:

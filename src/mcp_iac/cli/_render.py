@@ -6,12 +6,13 @@ import json
 from typing import Any
 
 from rich.markup import escape
+from rich.text import Text
 
 from mcp_iac.app import DriftReport, RunReport
 from mcp_iac.core import MISSING, GrammarError, lookup, parse_path, redact
 from mcp_iac.engine import ExecEvent, Plan, PlanStep
 
-from ._console import err, out
+from ._console import err, out, write
 
 SYMBOL = {
     "create": ("+", "green"),
@@ -31,20 +32,33 @@ def _fmt(value: Any) -> str:
     return escape(json.dumps(value, ensure_ascii=False))
 
 
-def _step_body(step: PlanStep) -> list[str]:
-    lines: list[str] = []
+def _value(text: Text, value: Any) -> None:
+    if isinstance(value, str) and value in ("(known after apply)", "(sensitive)"):
+        text.append(value, "italic")
+    else:
+        text.append(json.dumps(value, ensure_ascii=False))
+
+
+def _step_lines(text: Text, step: PlanStep) -> None:
+    symbol, colour = SYMBOL[step.action]
+    text.append(f"  {symbol} {step.address}", colour)
+    text.append(f"  ({step.action}: {step.reason})\n", "dim")
     if step.action == "create" and isinstance(step.after, dict):
         width = max((len(k) for k in step.after), default=0)
         for key, value in step.after.items():
-            lines.append(f"      {escape(key).ljust(width)} = {_fmt(value)}")
+            text.append(f"      {key.ljust(width)} = ")
+            _value(text, value)
+            text.append("\n")
     elif step.action in ("update", "replace"):
         forcing = set(step.replace_paths)
         for path in step.changed_paths:
-            before = _at(step.before, path)
-            after = _at(step.after, path)
-            note = "  [magenta]# forces replacement[/]" if path in forcing else ""
-            lines.append(f"      {escape(path)}: {_fmt(before)} → {_fmt(after)}{note}")
-    return lines
+            text.append(f"      {path}: ")
+            _value(text, _at(step.before, path))
+            text.append(" → ")
+            _value(text, _at(step.after, path))
+            if path in forcing:
+                text.append("  # forces replacement", "magenta")
+            text.append("\n")
 
 
 def _at(tree: Any, path: str) -> Any:
@@ -56,35 +70,41 @@ def _at(tree: Any, path: str) -> Any:
 
 
 def render_plan(plan: Plan, *, show_unchanged: bool = False) -> None:
+    """The plan as a coloured diff, written in one go (plain text when not on a terminal)."""
     counts = plan.summary()
     title = "Destroy plan" if plan.mode == "destroy" else "Plan"
-    out.print(f"[bold]{title} for deployment '{escape(plan.deployment)}'[/]")
     for warning in plan.warnings:
         err.print(f"[yellow]Warning:[/] {escape(warning)}")
+    text = Text()
+    text.append(f"{title} for deployment '{plan.deployment}'\n", "bold")
     if not plan.has_changes and not show_unchanged:
-        out.print(f"\n[green]No changes.[/] {counts['no-op']} resource(s) up to date.")
+        text.append("\nNo changes.", "green")
+        text.append(f" {counts['no-op']} resource(s) up to date.")
+        write(text)
         return
-    out.print()
+    text.append("\n")
     for step in plan.steps:
-        if step.action == "no-op" and not show_unchanged:
-            continue
-        symbol, colour = SYMBOL[step.action]
-        out.print(
-            f"  [{colour}]{symbol} {escape(step.address)}[/]  "
-            f"[dim]({step.action}: {escape(step.reason)})[/]"
-        )
-        for line in _step_body(step):
-            out.print(line)
-    out.print()
-    out.print(plan_summary_line(plan))
+        if step.action != "no-op" or show_unchanged:
+            _step_lines(text, step)
+    text.append("\n")
+    text.append_text(summary_text(plan))
+    write(text)
 
 
-def plan_summary_line(plan: Plan) -> str:
+def summary_text(plan: Plan) -> Text:
     c = plan.summary()
-    return (
-        f"[bold]Plan:[/] [green]{c['create']} to create[/], [yellow]{c['update']} to update[/]"
-        f", [magenta]{c['replace']} to replace[/], [red]{c['delete']} to delete[/], "
-        f"{c['no-op']} unchanged."
+    return Text.assemble(
+        ("Plan:", "bold"),
+        " ",
+        (f"{c['create']} to create", "green"),
+        ", ",
+        (f"{c['update']} to update", "yellow"),
+        ", ",
+        (f"{c['replace']} to replace", "magenta"),
+        ", ",
+        (f"{c['delete']} to delete", "red"),
+        ", ",
+        f"{c['no-op']} unchanged.",
     )
 
 
@@ -93,7 +113,7 @@ VERB = {
     "update": "updated",
     "replace": "replaced",
     "delete": "deleted",
-    "delete-old": "deleted the replaced object of",
+    "delete-old": "deleted the object it replaced",
 }
 
 
@@ -106,32 +126,43 @@ class Progress:
     def __call__(self, event: ExecEvent) -> None:
         if self.quiet and event.kind not in ("failed", "undo-failed", "rollback", "interrupt"):
             return
-        a = escape(event.address)
-        if event.kind == "start":
-            out.print(f"  [dim]…[/] {a}: {event.action}…")
-        elif event.kind == "done":
-            out.print(
-                f"  [green]✓[/] {a}: {VERB.get(event.action, event.action)} "
-                f"[dim]({event.elapsed:.2f}s)[/]"
+        line = self.line(event)
+        if line is not None:
+            write(line)
+
+    @staticmethod
+    def line(event: ExecEvent) -> Text | None:
+        a = event.address
+        kind = event.kind
+        if kind == "start":
+            return Text.assemble(("  … ", "dim"), f"{a}: {event.action}…")
+        if kind == "done":
+            return Text.assemble(
+                ("  ✓ ", "green"),
+                f"{a}: {VERB.get(event.action, event.action)} ",
+                (f"({event.elapsed:.2f}s)", "dim"),
             )
-        elif event.kind == "unchanged":
-            out.print(f"  [green]✓[/] {a}: nothing to change")
-        elif event.kind == "failed":
-            out.print(f"  [red]✗[/] {a}: {event.action} failed: {escape(event.message)}")
-        elif event.kind == "skipped":
-            out.print(f"  [yellow]↷[/] {a}: skipped (a dependency failed)")
-        elif event.kind == "not-started":
-            out.print(f"  [dim]·[/] {a}: not started")
-        elif event.kind == "retry":
-            out.print(f"  [yellow]↻[/] {a}: {event.action}: {escape(event.message)}")
-        elif event.kind == "rollback":
-            out.print("[bold yellow]Rolling back completed steps…[/]")
-        elif event.kind == "undo-start":
-            out.print(f"  [dim]…[/] {a}: undoing {event.action}…")
-        elif event.kind == "undo-done":
-            out.print(f"  [green]↺[/] {a}: undid {event.action}")
-        elif event.kind == "undo-failed":
-            out.print(f"  [red]✗[/] {a}: could not undo {event.action}: {escape(event.message)}")
+        if kind == "unchanged":
+            return Text.assemble(("  ✓ ", "green"), f"{a}: nothing to change")
+        if kind == "failed":
+            return Text.assemble(("  ✗ ", "red"), f"{a}: {event.action} failed: {event.message}")
+        if kind == "skipped":
+            return Text.assemble(("  ↷ ", "yellow"), f"{a}: skipped (a dependency failed)")
+        if kind == "not-started":
+            return Text.assemble(("  · ", "dim"), f"{a}: not started")
+        if kind == "retry":
+            return Text.assemble(("  ↻ ", "yellow"), f"{a}: {event.action}: {event.message}")
+        if kind == "rollback":
+            return Text("Rolling back completed steps…", "bold yellow")
+        if kind == "undo-start":
+            return Text.assemble(("  … ", "dim"), f"{a}: undoing {event.action}…")
+        if kind == "undo-done":
+            return Text.assemble(("  ↺ ", "green"), f"{a}: undid {event.action}")
+        if kind == "undo-failed":
+            return Text.assemble(
+                ("  ✗ ", "red"), f"{a}: could not undo {event.action}: {event.message}"
+            )
+        return None
 
 
 def render_report(report: RunReport, *, verb: str = "Apply", quiet: bool = False) -> None:

@@ -174,15 +174,11 @@ class Binder:
         """Find the address a reference target names; raises UnresolvedReference."""
         if len(segments) == 1:
             matches = self.by_name.get(segments[0], [])
-            pool = list(self.by_name)
         else:
             server, name, prefix = segments[0], segments[-1], segments[1:-1]
-            matches = [
-                a
-                for a in self.by_server_name.get((server, name), [])
-                if tuple(a.split(":")[1:-1])[: len(prefix)] == prefix
-            ]
-            pool = list(self.by_address)
+            matches = self.by_server_name.get((server, name), [])
+            if prefix:
+                matches = [a for a in matches if tuple(a.split(":")[1:-1])[: len(prefix)] == prefix]
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -193,11 +189,25 @@ class Binder:
                 candidates=tuple(sorted(matches)[:3]),
             )
         target = ":".join(segments)
+        pool = list(self.by_name) if len(segments) == 1 else list(self.by_address)
         close = difflib.get_close_matches(target, pool, n=3, cutoff=0.5)
         if not close and len(segments) > 1:
             # the name may be right with a wrong or partial type: offer addresses with that name
             close = sorted(self.by_name.get(segments[-1], []))[:3]
         return self._missing(text, loc, tuple(close))
+
+    def _target_at(self, segments: tuple[str, ...], text: str, at: _At) -> str:
+        """resolve_target, building the error location only when it is needed."""
+        if len(segments) == 1:
+            found = self.by_name.get(segments[0])
+        elif len(segments) == 2:
+            found = self.by_server_name.get((segments[0], segments[1]))
+        else:
+            candidate = ":".join(segments)
+            found = [candidate] if candidate in self.by_address else None
+        if found is not None and len(found) == 1:
+            return found[0]
+        return self.resolve_target(segments, text, at.location(self.spec.source))
 
     def _missing(self, text: str, loc: Location, close: tuple[str, ...]) -> str:
         raise UnresolvedReference(
@@ -206,34 +216,34 @@ class Binder:
 
     # -- values ------------------------------------------------------------------------------
 
-    def bind_value(self, value: JSON, loc: Location, deps: set[str]) -> JSON:
+    def bind_value(self, value: JSON, at: _At, deps: set[str]) -> JSON:
         if isinstance(value, str):
-            return self._bind_string(value, loc, deps) if "${" in value else value
+            return self._bind_string(value, at, deps) if "${" in value else value
         if isinstance(value, list):
-            return [self.bind_value(v, _sub(loc, f"[{i}]"), deps) for i, v in enumerate(value)]
+            return [self.bind_value(v, _At(at, i), deps) for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {k: self.bind_value(v, _sub(loc, k), deps) for k, v in value.items()}
+            return {k: self.bind_value(v, _At(at, k), deps) for k, v in value.items()}
         return value
 
-    def _bind_string(self, value: str, loc: Location, deps: set[str]) -> JSON:
+    def _bind_string(self, value: str, at: _At, deps: set[str]) -> JSON:
         try:
             parts = parse_template(value)
         except GrammarError as exc:
-            raise ConfigError(str(exc), location=loc) from None
+            raise ConfigError(str(exc), location=at.location(self.spec.source)) from None
         whole = len(parts) == 1 and isinstance(parts[0], Ref)
         out: list[str] = []
         for part in parts:
             if isinstance(part, str):
                 out.append(escape_literal(part))
                 continue
-            bound = self._bind_ref(part, loc, deps)
+            bound = self._bind_ref(part, at, deps)
             if whole:
                 return bound
             if isinstance(bound, dict | list):
                 raise ConfigError(
                     f"'{part.text}' is a {type(bound).__name__} and cannot be interpolated "
                     "into a string",
-                    location=loc,
+                    location=at.location(self.spec.source),
                     hint="use the reference as the whole value, or reference a scalar inside it",
                 )
             if isinstance(bound, str):
@@ -242,7 +252,7 @@ class Binder:
                 out.append(escape_literal(json.dumps(bound) if bound is not None else ""))
         return "".join(out)
 
-    def _bind_ref(self, ref: Ref, loc: Location, deps: set[str]) -> JSON:
+    def _bind_ref(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
         if ref.kind == "variable":
             name = ref.segments[0]
             if name not in self.variables:
@@ -252,7 +262,7 @@ class Binder:
                 raise UnresolvedReference(
                     ref.text,
                     "names no variable (variables have no dot; resources need '.output')",
-                    location=loc,
+                    location=at.location(self.spec.source),
                     candidates=tuple(close),
                 )
             value = self.variables[name]
@@ -262,13 +272,13 @@ class Binder:
             if self.check_secrets and secret_value(key, self.environ) is None:
                 raise ConfigError(
                     f"secret '{key}' is not set",
-                    location=loc,
+                    location=at.location(self.spec.source),
                     hint=f"export {SECRET_ENV_PREFIX}{key}=... (or {key}) before running",
                 )
             self.secrets.add(key)
             return ref.text
-        address = self.resolve_target(ref.segments, ref.text, loc)
-        if loc.address == address:
+        address = self._target_at(ref.segments, ref.text, at)
+        if at.address() == address:
             raise CycleError([address, address])
         deps.add(address)
         return "${" + address + "." + format_path(ref.path) + "}"
@@ -280,9 +290,9 @@ class Binder:
         source = self.spec.source
         for r in self.spec.resources:
             ref_deps: set[str] = set()
-            loc = Location(file=source, address=r.address)
+            root = _At(None, r.address)
             template = {
-                k: self.bind_value(v, _sub(loc, k), ref_deps) for k, v in r.properties.items()
+                k: self.bind_value(v, _At(root, k), ref_deps) for k, v in r.properties.items()
             }
             deps = set(ref_deps)
             for idx, dep in enumerate(r.depends_on):
@@ -302,8 +312,7 @@ class Binder:
             )
         outputs: dict[str, JSON] = {}
         for key, value in self.spec.outputs.items():
-            oloc = Location(file=source, property=f"outputs.{key}")
-            outputs[key] = self.bind_value(value, oloc, set())
+            outputs[key] = self.bind_value(value, _At(_At(None, None), f"outputs.{key}"), set())
         return BoundDeployment(
             name=self.spec.name,
             source=source,
@@ -314,12 +323,33 @@ class Binder:
         )
 
 
-def _sub(loc: Location, key: str) -> Location:
-    if key.startswith("["):
-        prop = f"{loc.property or ''}{key}"
-    else:
-        prop = f"{loc.property}.{key}" if loc.property else key
-    return Location(file=loc.file, address=loc.address, property=prop)
+class _At:
+    """Where a value sits (resource address, property path), kept cheap until an error needs
+    it as a :class:`Location`."""
+
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: _At | None, key: str | int | None) -> None:
+        self.parent = parent
+        self.key = key
+
+    def address(self) -> str | None:
+        node: _At = self
+        while node.parent is not None:
+            node = node.parent
+        return node.key if isinstance(node.key, str) else None
+
+    def location(self, file: str | None) -> Location:
+        keys: list[str | int] = []
+        node: _At = self
+        while node.parent is not None:
+            if node.key is not None:
+                keys.append(node.key)
+            node = node.parent
+        prop = ""
+        for key in reversed(keys):
+            prop += f"[{key}]" if isinstance(key, int) else (f".{key}" if prop else key)
+        return Location(file=file, address=self.address(), property=prop or None)
 
 
 def bind(

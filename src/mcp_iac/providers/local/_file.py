@@ -47,7 +47,7 @@ class FileProperties(Model):
         if not _MODE.match(value):
             raise PydanticCustomError(
                 "mode_format",
-                'mode must be four octal digits like "0644", got {value!r}',
+                'mode must be four octal digits like "0644", got "{value}"',
                 {"value": value},
             )
         return value
