@@ -92,8 +92,9 @@ def address_of(i: int) -> str:
     return f"local:data:{name_of(i)}"
 
 
-def data_deployment(parents: Sequence[Sequence[int]], *, attr: str = "output.v",
-                    name: str = DEPLOYMENT) -> dict[str, Any]:
+def data_deployment(
+    parents: Sequence[Sequence[int]], *, attr: str = "output.v", name: str = DEPLOYMENT
+) -> dict[str, Any]:
     """A canonical deployment of ``local:data`` resources ``r0..r{n-1}``.
 
     Resource ``i`` has ``input = {"v": "v<i>", "deps": ["${local:data:r<p>.<attr>}", ...]}``.
@@ -102,16 +103,24 @@ def data_deployment(parents: Sequence[Sequence[int]], *, attr: str = "output.v",
     """
     resources = []
     for i, ps in enumerate(parents):
-        resources.append({
-            "type": "local:data",
-            "name": name_of(i),
-            "properties": {"input": {
-                "v": f"v{i}",
-                "deps": ["${" + address_of(p) + "." + attr + "}" for p in ps],
-            }},
-        })
-    return {"apiVersion": "iac.mcp/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": {"resources": resources}}
+        resources.append(
+            {
+                "type": "local:data",
+                "name": name_of(i),
+                "properties": {
+                    "input": {
+                        "v": f"v{i}",
+                        "deps": ["${" + address_of(p) + "." + attr + "}" for p in ps],
+                    }
+                },
+            }
+        )
+    return {
+        "apiVersion": "iac.mcp/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {"resources": resources},
+    }
 
 
 def write_json(path: Path, doc: Any) -> Path:
@@ -134,13 +143,22 @@ def data_records(parents: Sequence[Sequence[int]], *, name: str = DEPLOYMENT) ->
         urn = make_urn(name, address)
         key = f"{urn}@{uuid.UUID(int=i).hex}"
         props = {"input": {"v": f"v{i}", "deps": [f"v{p}" for p in ps]}}
-        out.append(ResourceRecord(
-            urn=urn, address=address, server="local", type="local:data", name=name_of(i),
-            id=str(uuid.uuid5(uuid.NAMESPACE_URL, key)), properties=props,
-            outputs={"output": props["input"], "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key))},
-            dependencies=tuple(sorted(address_of(p) for p in ps)), idempotency_key=key,
-            created_at=stamp, updated_at=stamp,
-        ))
+        out.append(
+            ResourceRecord(
+                urn=urn,
+                address=address,
+                server="local",
+                type="local:data",
+                name=name_of(i),
+                id=str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
+                properties=props,
+                outputs={"output": props["input"], "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key))},
+                dependencies=tuple(sorted(address_of(p) for p in ps)),
+                idempotency_key=key,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
     return out
 
 
@@ -157,10 +175,17 @@ class ProcResult:
     stderr: str
 
 
-def run_measured(cmd: Sequence[str], *, cwd: Path, env: dict[str, str] | None = None,
-                 check: bool = True, timeout: float | None = None,
-                 log: Path | None = None, tick: Callable[[float, Path], None] | None = None,
-                 tick_every: float = 10.0) -> ProcResult:
+def run_measured(
+    cmd: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float | None = None,
+    log: Path | None = None,
+    tick: Callable[[float, Path], None] | None = None,
+    tick_every: float = 10.0,
+) -> ProcResult:
     """Run ``cmd``; wall time and *this child's* peak RSS and CPU time (``os.wait4``, not the
     running maximum over all children that ``RUSAGE_CHILDREN`` gives).
 
@@ -172,8 +197,9 @@ def run_measured(cmd: Sequence[str], *, cwd: Path, env: dict[str, str] | None = 
     try:
         with open(out_path, "wb") as out, open(tmp / "stderr", "wb") as err:
             start = time.perf_counter()
-            proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err,
-                                    stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                list(cmd), cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+            )
             waited: list[Any] = []
 
             def reap() -> None:
@@ -196,9 +222,14 @@ def run_measured(cmd: Sequence[str], *, cwd: Path, env: dict[str, str] | None = 
             end, status, usage = waited
             seconds = end - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        result = ProcResult(seconds, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime,
-                            proc.returncode, out_path.read_text(errors="replace"),
-                            (tmp / "stderr").read_text(errors="replace"))
+        result = ProcResult(
+            seconds,
+            usage.ru_maxrss / 1024.0,
+            usage.ru_utime + usage.ru_stime,
+            proc.returncode,
+            out_path.read_text(errors="replace"),
+            (tmp / "stderr").read_text(errors="replace"),
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if check and result.returncode != 0:
@@ -265,9 +296,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str =
     lines.append("  ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True)))
     lines.append("  ".join("-" * w for w in widths))
     for r in cells[1:]:
-        lines.append("  ".join(
-            c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(r, widths, strict=True)
-        ))
+        lines.append(
+            "  ".join(
+                c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(r, widths, strict=True)
+            )
+        )
     return "\n".join(lines)
 
 
@@ -294,8 +327,10 @@ def _numeric(text: str) -> bool:
 def machine() -> str:
     import platform
 
-    return (f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
-            f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}")
+    return (
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}"
+    )
 
 
 def progress(message: str) -> None:

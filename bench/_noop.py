@@ -29,13 +29,25 @@ from mcp_iac.registry import InProcessProviders
 
 
 def _schema(server: str) -> ProviderSchema:
-    return ProviderSchema(name=server, version="0", types=(ResourceTypeSchema(
-        type=f"{server}:thing",
-        properties={"type": "object", "properties": {"input": {}},
-                    "additionalProperties": False},
-        outputs={"type": "object", "properties": {"id": {"type": "string"}, "output": {}},
-                 "additionalProperties": False},
-    ),))
+    return ProviderSchema(
+        name=server,
+        version="0",
+        types=(
+            ResourceTypeSchema(
+                type=f"{server}:thing",
+                properties={
+                    "type": "object",
+                    "properties": {"input": {}},
+                    "additionalProperties": False,
+                },
+                outputs={
+                    "type": "object",
+                    "properties": {"id": {"type": "string"}, "output": {}},
+                    "additionalProperties": False,
+                },
+            ),
+        ),
+    )
 
 
 class NoopProvider:
@@ -52,17 +64,20 @@ class NoopProvider:
     async def validate(self, type_: str, properties: dict[str, Any]) -> list[ValidationIssue]:
         return []
 
-    async def create(self, type_: str, *, name: str, urn: str, idempotency_key: str,
-                     properties: dict[str, Any]) -> CreateResult:
+    async def create(
+        self, type_: str, *, name: str, urn: str, idempotency_key: str, properties: dict[str, Any]
+    ) -> CreateResult:
         self.creates += 1
-        return CreateResult(id=idempotency_key, outputs={"id": idempotency_key,
-                                                          "output": properties.get("input")})
+        return CreateResult(
+            id=idempotency_key, outputs={"id": idempotency_key, "output": properties.get("input")}
+        )
 
     async def read(self, type_: str, id_: str, properties: dict[str, Any]) -> ReadResult:
         return ReadResult(exists=True, properties=properties, outputs={"id": id_})
 
-    async def update(self, type_: str, id_: str, *, old: dict[str, Any],
-                     new: dict[str, Any]) -> UpdateResult:
+    async def update(
+        self, type_: str, id_: str, *, old: dict[str, Any], new: dict[str, Any]
+    ) -> UpdateResult:
         return UpdateResult(outputs={"id": id_, "output": new.get("input")})
 
     async def delete(self, type_: str, id_: str, properties: dict[str, Any]) -> None:
@@ -81,40 +96,60 @@ class SleepProvider(NoopProvider):
         self.running = 0
         self.peak = 0
 
-    async def create(self, type_: str, *, name: str, urn: str, idempotency_key: str,
-                     properties: dict[str, Any]) -> CreateResult:
+    async def create(
+        self, type_: str, *, name: str, urn: str, idempotency_key: str, properties: dict[str, Any]
+    ) -> CreateResult:
         self.running += 1
         self.peak = max(self.peak, self.running)
         try:
             await anyio.sleep(self.latency[name])
         finally:
             self.running -= 1
-        return await super().create(type_, name=name, urn=urn, idempotency_key=idempotency_key,
-                                    properties=properties)
+        return await super().create(
+            type_, name=name, urn=urn, idempotency_key=idempotency_key, properties=properties
+        )
 
 
-def thing_spec(server: str, parents: Sequence[Sequence[int]], *, name: str = "bench",
-               extra_deps: Sequence[Sequence[int]] | None = None) -> DeploymentSpec:
+def thing_spec(
+    server: str,
+    parents: Sequence[Sequence[int]],
+    *,
+    name: str = "bench",
+    extra_deps: Sequence[Sequence[int]] | None = None,
+) -> DeploymentSpec:
     """``<server>:thing`` resources ``s0..``; ``s<i>`` references each parent's id, and
     ``extra_deps[i]`` adds plain ``dependsOn`` edges (no value flows)."""
     resources = []
     for i, ps in enumerate(parents):
         r: dict[str, Any] = {
-            "type": f"{server}:thing", "name": f"s{i}",
-            "properties": {"input": {"v": f"v{i}",
-                                     "deps": ["${" + f"{server}:thing:s{p}.id" + "}"
-                                              for p in ps]}},
+            "type": f"{server}:thing",
+            "name": f"s{i}",
+            "properties": {
+                "input": {
+                    "v": f"v{i}",
+                    "deps": ["${" + f"{server}:thing:s{p}.id" + "}" for p in ps],
+                }
+            },
         }
         if extra_deps is not None and extra_deps[i]:
             r["dependsOn"] = [f"{server}:thing:s{p}" for p in extra_deps[i]]
         resources.append(r)
-    doc = {"apiVersion": "iac.mcp/v1", "kind": "Deployment", "metadata": {"name": name},
-           "spec": {"resources": resources}}
+    doc = {
+        "apiVersion": "iac.mcp/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {"resources": resources},
+    }
     return load_document(doc)
 
 
-def thing_deployment(server: str, parents: Sequence[Sequence[int]], *, name: str = "bench",
-                     extra_deps: Sequence[Sequence[int]] | None = None) -> BoundDeployment:
+def thing_deployment(
+    server: str,
+    parents: Sequence[Sequence[int]],
+    *,
+    name: str = "bench",
+    extra_deps: Sequence[Sequence[int]] | None = None,
+) -> BoundDeployment:
     return bind(thing_spec(server, parents, name=name, extra_deps=extra_deps))
 
 
@@ -128,15 +163,21 @@ def providers_for(provider: NoopProvider, limit: int) -> InProcessProviders:
     return InProcessProviders({provider.server: provider}, limits={provider.server: limit})
 
 
-async def execute(plan: Plan, state: Any, provider: NoopProvider, *,
-                  parallelism: int) -> tuple[Any, float]:
+async def execute(
+    plan: Plan, state: Any, provider: NoopProvider, *, parallelism: int
+) -> tuple[Any, float]:
     """Run the real Executor (journal into ``state``); returns the ApplyResult and the seconds
     ``Executor.run()`` took (the run record around it is not counted)."""
     run_id = state.begin_run(plan.deployment, kind="apply", intent="bench")
     schema = (await provider.describe()).types[0]
-    executor = Executor(plan, state=state, providers=providers_for(provider, parallelism),
-                        run_id=run_id, options=ExecOptions(parallelism=parallelism),
-                        schemas={schema.type: schema})
+    executor = Executor(
+        plan,
+        state=state,
+        providers=providers_for(provider, parallelism),
+        run_id=run_id,
+        options=ExecOptions(parallelism=parallelism),
+        schemas={schema.type: schema},
+    )
     start = time.perf_counter()
     result = await executor.run()
     seconds = time.perf_counter() - start

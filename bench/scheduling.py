@@ -92,13 +92,20 @@ def run_once(parents: list[list[int]], lat: list[float], *, waves: bool) -> tupl
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=500, help="steps (default 500)")
-    ap.add_argument("--seconds", type=float, default=3.0,
-                    help="critical path length to scale latencies to (default 3)")
+    ap.add_argument(
+        "--seconds",
+        type=float,
+        default=3.0,
+        help="critical path length to scale latencies to (default 3)",
+    )
     ap.add_argument("--sigma", type=float, default=1.0, help="log-normal sigma (default 1.0)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--repeat", type=int, default=1, help="eager runs; median (default 1)")
-    ap.add_argument("--no-execute-waves", action="store_true",
-                    help="only compute the waves makespan, do not run it")
+    ap.add_argument(
+        "--no-execute-waves",
+        action="store_true",
+        help="only compute the waves makespan, do not run it",
+    )
     args = ap.parse_args()
 
     parents = random_dag(args.n, seed=args.seed)
@@ -110,11 +117,15 @@ def main() -> int:
     widths = level_widths(parents)
     s = sorted(lat)
     print(f"scheduling: {machine()}")
-    print(f"graph: {args.n} steps, {sum(map(len, parents))} edges, {len(widths)} levels, "
-          f"widest level {max(widths)}; parallelism {args.n}")
-    print(f"latencies: log-normal sigma={args.sigma}, scaled x{scale:.4f}: median "
-          f"{s[len(s) // 2] * 1000:.1f} ms, p90 {s[int(len(s) * 0.9)] * 1000:.1f} ms, "
-          f"max {s[-1] * 1000:.1f} ms, sum {sum(lat):.2f} s")
+    print(
+        f"graph: {args.n} steps, {sum(map(len, parents))} edges, {len(widths)} levels, "
+        f"widest level {max(widths)}; parallelism {args.n}"
+    )
+    print(
+        f"latencies: log-normal sigma={args.sigma}, scaled x{scale:.4f}: median "
+        f"{s[len(s) // 2] * 1000:.1f} ms, p90 {s[int(len(s) * 0.9)] * 1000:.1f} ms, "
+        f"max {s[-1] * 1000:.1f} ms, sum {sum(lat):.2f} s"
+    )
 
     eager_runs, peaks = [], []
     for k in range(args.repeat):
@@ -130,18 +141,29 @@ def main() -> int:
 
     rows: list[list[Any]] = [
         ["critical-path bound (computed)", bound, 1.0, "-"],
-        ["eager Executor (measured)", eager, eager / bound,
-         f"{verdict(eager / bound <= TARGET_RATIO)} (<= {TARGET_RATIO:g})"],
+        [
+            "eager Executor (measured)",
+            eager,
+            eager / bound,
+            f"{verdict(eager / bound <= TARGET_RATIO)} (<= {TARGET_RATIO:g})",
+        ],
         ["waves (computed exactly)", waves_exact, waves_exact / bound, "-"],
     ]
     if waves_run is not None:
         rows.append(["waves Executor (measured)", waves_run, waves_run / bound, "-"])
     print()
-    print(table(["schedule", "makespan s", "/ bound", "target"], rows,
-                title="Makespan vs the critical-path bound"))
+    print(
+        table(
+            ["schedule", "makespan s", "/ bound", "target"],
+            rows,
+            title="Makespan vs the critical-path bound",
+        )
+    )
     print()
-    print(f"waves / eager: {waves_exact / eager:.2f}x (computed waves)"
-          + (f", {waves_run / eager:.2f}x (executed waves)" if waves_run is not None else ""))
+    print(
+        f"waves / eager: {waves_exact / eager:.2f}x (computed waves)"
+        + (f", {waves_run / eager:.2f}x (executed waves)" if waves_run is not None else "")
+    )
     print(f"peak concurrent provider calls (eager): {max(peaks)}; widest level {max(widths)}")
     if args.repeat > 1:
         print("eager runs: " + ", ".join(f"{x:.3f}" for x in eager_runs) + " s")

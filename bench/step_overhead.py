@@ -71,12 +71,14 @@ def _up_seconds(kind: str, shape: str, n: int, parallelism: int, path: Path) -> 
     loaded = usecases.Loaded(spec, bind(spec))
     provider = NoopProvider()
     state = _store(kind, path)
-    proj = usecases.Project(root=path.parent, state=state,
-                            providers=providers_for(provider, parallelism))
+    proj = usecases.Project(
+        root=path.parent, state=state, providers=providers_for(provider, parallelism)
+    )
     try:
         with Timer() as tm:
-            report = anyio.run(lambda: usecases.up(
-                proj, loaded, options=ExecOptions(parallelism=parallelism)))
+            report = anyio.run(
+                lambda: usecases.up(proj, loaded, options=ExecOptions(parallelism=parallelism))
+            )
         if report.status != "succeeded" or provider.creates != n:
             raise SystemExit(f"up did not succeed: {report.status}")
     finally:
@@ -112,8 +114,9 @@ def _profile(kind: str, shape: str, n: int, parallelism: int, path: Path) -> str
     text = io.StringIO()
     pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(15)
     root = str(Path(__file__).resolve().parent.parent) + "/"
-    return "\n".join(line.replace(root, "") for line in text.getvalue().splitlines()
-                     if line.strip())
+    return "\n".join(
+        line.replace(root, "") for line in text.getvalue().splitlines() if line.strip()
+    )
 
 
 def main() -> int:
@@ -122,12 +125,17 @@ def main() -> int:
     ap.add_argument("--parallelism", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=3, help="runs per case; median (default 3)")
     ap.add_argument("--with-up", action="store_true", help="also time the whole app.up use case")
-    ap.add_argument("--profile", action="store_true",
-                    help="cProfile the independent SQLite FULL run (top 15 by own time)")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the independent SQLite FULL run (top 15 by own time)",
+    )
     args = ap.parse_args()
     n = args.n
-    print(f"step_overhead: {machine()}; N={n}, parallelism {args.parallelism}, "
-          f"median of {args.repeat}")
+    print(
+        f"step_overhead: {machine()}; N={n}, parallelism {args.parallelism}, "
+        f"median of {args.repeat}"
+    )
 
     kinds = ("sqlite-full", "sqlite-normal", "memory")
     shapes = ("independent", "chain")
@@ -145,28 +153,36 @@ def main() -> int:
                     counter += 1
                     if kind == "sqlite-full":  # calibrate right before: disk latency drifts
                         floors.append(_commit_floor_ms(root / f"floor{counter}.db"))
-                    times.append(_executor_seconds(kind, shape, n, args.parallelism,
-                                                   root / f"s{counter}.db"))
+                    times.append(
+                        _executor_seconds(kind, shape, n, args.parallelism, root / f"s{counter}.db")
+                    )
                 ex[(shape, kind)] = median(times)
                 if args.with_up:
                     times = []
                     for _ in range(args.repeat):
                         counter += 1
-                        times.append(_up_seconds(kind, shape, n, args.parallelism,
-                                                 root / f"s{counter}.db"))
+                        times.append(
+                            _up_seconds(kind, shape, n, args.parallelism, root / f"s{counter}.db")
+                        )
                     up[(shape, kind)] = median(times)
         if args.profile:
             progress("profiling independent / sqlite-full")
-            profile_text = _profile("sqlite-full", "independent", n, args.parallelism,
-                                    root / "profile.db")
+            profile_text = _profile(
+                "sqlite-full", "independent", n, args.parallelism, root / "profile.db"
+            )
 
     rows = []
     for shape in shapes:
         mem = ex[(shape, "memory")] / n * 1000
         for kind in kinds:
             ms = ex[(shape, kind)] / n * 1000
-            row: list[Any] = [shape, kind, ex[(shape, kind)], ms,
-                              "-" if kind == "memory" else f"{ms - mem:.3f}"]
+            row: list[Any] = [
+                shape,
+                kind,
+                ex[(shape, kind)],
+                ms,
+                "-" if kind == "memory" else f"{ms - mem:.3f}",
+            ]
             if args.with_up:
                 row.append(up[(shape, kind)] / n * 1000)
             row.append(verdict(ms <= TARGET_MS) if kind == "sqlite-full" else "-")
@@ -176,15 +192,23 @@ def main() -> int:
         headers.append("app.up ms/step")
     headers.append("target")
     print()
-    print(table(headers, rows, title=f"Engine overhead per applied step, N={n} "
-                f"(target: <= {TARGET_MS:g} ms/step with SQLite synchronous=FULL)"))
+    print(
+        table(
+            headers,
+            rows,
+            title=f"Engine overhead per applied step, N={n} "
+            f"(target: <= {TARGET_MS:g} ms/step with SQLite synchronous=FULL)",
+        )
+    )
     print("journal ms/step = ms/step minus the MemoryStateStore figure of the same graph.")
     floor = median(floors)
-    print(f"Disk floor: one durable SQLite commit (WAL, synchronous=FULL, small row) = "
-          f"{floor:.3f} ms here (median of {len(floors)} calibrations of 500 commits, "
-          f"{min(floors):.3f}..{max(floors):.3f}); the journal makes 2 per step (intent, then "
-          f"result), so ~{2 * floor:.3f} ms/step is the floor of the current design on this "
-          "disk unless commits overlap.")
+    print(
+        f"Disk floor: one durable SQLite commit (WAL, synchronous=FULL, small row) = "
+        f"{floor:.3f} ms here (median of {len(floors)} calibrations of 500 commits, "
+        f"{min(floors):.3f}..{max(floors):.3f}). The journal makes one durable commit per step "
+        "(the intent); the result is committed without waiting for the disk (the next intent's "
+        f"commit flushes it), so ~{floor:.3f} ms/step is the floor on this disk."
+    )
     if profile_text:
         print("\ncProfile, independent / sqlite-full (top 15 by own time)")
         print(profile_text)

@@ -57,16 +57,19 @@ def terraform_config(parents: list[list[int]]) -> str:
     blocks = []
     for i, ps in enumerate(parents):
         deps = ", ".join(f"terraform_data.r{p}.id" for p in ps)
-        blocks.append(f'resource "terraform_data" "r{i}" {{\n'
-                      f'  input = {{ v = "v{i}", deps = [{deps}] }}\n}}\n')
+        blocks.append(
+            f'resource "terraform_data" "r{i}" {{\n'
+            f'  input = {{ v = "v{i}", deps = [{deps}] }}\n}}\n'
+        )
     return "\n".join(blocks)
 
 
 def tf_env(root: Path) -> dict[str, str]:
     rc = root / "empty.tfrc"
     rc.write_text("")
-    return cli_env(TF_CLI_CONFIG_FILE=str(rc), CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1",
-                   TF_INPUT="0")
+    return cli_env(
+        TF_CLI_CONFIG_FILE=str(rc), CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_INPUT="0"
+    )
 
 
 def _expect(r: ProcResult, pattern: str, what: str) -> None:
@@ -90,8 +93,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=2000, help="resources (default 2000)")
     ap.add_argument("--parallelism", type=int, default=10)
-    ap.add_argument("--skip-apply", action="store_true",
-                    help="plans on empty state only (no apply, no second plan)")
+    ap.add_argument(
+        "--skip-apply",
+        action="store_true",
+        help="plans on empty state only (no apply, no second plan)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     args = ap.parse_args()
     tf = shutil.which("terraform")
@@ -102,8 +108,10 @@ def main() -> int:
     parents = random_dag(n)
     widths = level_widths(parents)
     print(f"vs_terraform: {machine()}")
-    print(f"graph: {n} resources, {edges(parents)} references, {len(widths)} levels, "
-          f"widest level {max(widths)}; parallelism {par}")
+    print(
+        f"graph: {n} resources, {edges(parents)} references, {len(widths)} levels, "
+        f"widest level {max(widths)}; parallelism {par}"
+    )
 
     rows: list[list[Any]] = []
     with workdir("bench-vs-terraform-", args.keep) as root:
@@ -129,17 +137,24 @@ def main() -> int:
 
         if not args.skip_apply:
             progress(f"terraform apply -parallelism={par} (minutes at n=2000)")
-            t = run_measured([tf, "apply", "-auto-approve", f"-parallelism={par}", *tf_flags],
-                             cwd=tdir, env=tenv, log=root / "tf-apply.log",
-                             tick=_ticker("terraform apply", r"Creation complete", n),
-                             tick_every=15)
+            t = run_measured(
+                [tf, "apply", "-auto-approve", f"-parallelism={par}", *tf_flags],
+                cwd=tdir,
+                env=tenv,
+                log=root / "tf-apply.log",
+                tick=_ticker("terraform apply", r"Creation complete", n),
+                tick_every=15,
+            )
             _expect(t, rf"Apply complete! Resources: {n} added", "terraform apply")
             progress(f"  terraform apply took {t.seconds:.1f} s")
             progress(f"mcp-iac up --parallelism {par}")
-            m = run_measured([cli(), "up", "-f", str(deploy), "--yes", "--quiet",
-                              "--parallelism", str(par)], cwd=idir, env=ienv,
-                             tick=lambda e, _log: progress(f"  mcp-iac up: {e:.0f} s"),
-                             tick_every=15)
+            m = run_measured(
+                [cli(), "up", "-f", str(deploy), "--yes", "--quiet", "--parallelism", str(par)],
+                cwd=idir,
+                env=ienv,
+                tick=lambda e, _log: progress(f"  mcp-iac up: {e:.0f} s"),
+                tick_every=15,
+            )
             _expect(m, rf"{n} change\(s\) applied", "mcp-iac up")
             progress(f"  mcp-iac up took {m.seconds:.1f} s")
             rows.append([f"apply (empty state, parallelism {par})", t, m, True])
@@ -152,21 +167,41 @@ def main() -> int:
             rows.append(["plan, no changes (no refresh)", t, m, False])
             t = run_measured([tf, "plan", *tf_flags], cwd=tdir, env=tenv)
             _expect(t, r"No changes", "terraform plan")
-            m = run_measured([cli(), "plan", "-f", str(deploy), "--refresh"], cwd=idir,
-                             env=ienv)
+            m = run_measured([cli(), "plan", "-f", str(deploy), "--refresh"], cwd=idir, env=ienv)
             _expect(m, r"No changes", "mcp-iac plan --refresh")
             rows.append(["plan, no changes (with refresh)", t, m, False])
 
     out = []
     for label, t, m, graded in rows:
         speedup = t.seconds / m.seconds
-        out.append([label, t.seconds, m.seconds, f"{speedup:.1f}x", t.max_rss_mb, m.max_rss_mb,
-                    verdict(speedup >= TARGET_SPEEDUP) if graded else "-"])
+        out.append(
+            [
+                label,
+                t.seconds,
+                m.seconds,
+                f"{speedup:.1f}x",
+                t.max_rss_mb,
+                m.max_rss_mb,
+                verdict(speedup >= TARGET_SPEEDUP) if graded else "-",
+            ]
+        )
     print()
-    print(table(["operation", "terraform s", "mcp-iac s", "speedup", "terraform RSS MB",
-                 "mcp-iac RSS MB", "target"], out,
-                title=f"Terraform vs mcp-iac, n={n} (target: mcp-iac >= {TARGET_SPEEDUP:g}x "
-                      "faster on plan and apply)"))
+    print(
+        table(
+            [
+                "operation",
+                "terraform s",
+                "mcp-iac s",
+                "speedup",
+                "terraform RSS MB",
+                "mcp-iac RSS MB",
+                "target",
+            ],
+            out,
+            title=f"Terraform vs mcp-iac, n={n} (target: mcp-iac >= {TARGET_SPEEDUP:g}x "
+            "faster on plan and apply)",
+        )
+    )
     print(f"(terraform init, not compared: {init.seconds:.2f} s)")
     return 0
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 
@@ -15,6 +16,10 @@ from ._console import err, error
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns (and, from the console script, exits with)
     the exit code. Usage errors exit 2 (from Typer), user errors print no traceback."""
+    # A command is a short-lived process building many small acyclic objects (10k resources
+    # is ~1M allocations); the cyclic collector's repeated full scans cost more than half the
+    # planning time and find next to nothing: reference counting frees all but cycles.
+    gc.disable()
     try:
         try:
             app(args=argv, prog_name="mcp-iac", standalone_mode=True)
@@ -34,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         code = 1
     else:
         code = 0
+    finally:
+        gc.enable()
     if argv is None:
         sys.exit(code)
     return code

@@ -67,17 +67,26 @@ def read_document(path: str | Path) -> Any:
 
 def load_file(path: str | Path) -> DeploymentSpec:
     """Load a deployment from a YAML or JSON file (any of the three forms)."""
-    return load_document(read_document(path), source=str(path))
+    return load_document(
+        read_document(path), source=str(path), json_types=Path(path).suffix == ".json"
+    )
 
 
-def load_document(doc: Any, *, source: str | None = None) -> DeploymentSpec:
-    """Build a :class:`DeploymentSpec` from a parsed document; raises ConfigError."""
-    return _Loader(source).load(doc)
+def load_document(
+    doc: Any, *, source: str | None = None, json_types: bool = False
+) -> DeploymentSpec:
+    """Build a :class:`DeploymentSpec` from a parsed document; raises ConfigError.
+
+    ``json_types`` says the document came from JSON, so its values need no conversion (YAML
+    dates, Python tuples and the like are turned into JSON otherwise).
+    """
+    return _Loader(source, json_types=json_types).load(doc)
 
 
 class _Loader:
-    def __init__(self, source: str | None) -> None:
+    def __init__(self, source: str | None, *, json_types: bool = False) -> None:
         self.source = source
+        self.json_types = json_types
 
     def error(
         self,
@@ -223,14 +232,21 @@ class _Loader:
                 "dependsOn must be a list of addresses or names", address=address, prop="dependsOn"
             )
         options = self._options(raw.get("options"), address)
-        return ResourceSpec(
-            type=full_type,
-            name=name,
-            server=server,
-            properties=_plain(props),
-            depends_on=tuple(deps),
-            options=options,
-        )
+        try:
+            return ResourceSpec(
+                type=full_type,
+                name=name,
+                server=server,
+                properties=props if self.json_types else _plain(props),
+                depends_on=tuple(deps),
+                options=options,
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first["loc"][1:])
+            raise self.error(
+                f"not a JSON value: {first['msg']}", address=address, prop=field or "properties"
+            ) from None
 
     def _options(self, raw: Any, address: str) -> ResourceOptions:
         if raw is None:
@@ -300,7 +316,7 @@ class _Loader:
             name=name,
             variables=vars_out,
             resources=tuple(resources),
-            outputs=_plain(outputs or {}),
+            outputs=(outputs or {}) if self.json_types else _plain(outputs or {}),
             source=self.source,
         )
 

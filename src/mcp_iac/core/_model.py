@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,11 +46,11 @@ class ResourceSpec(_Frozen):
     depends_on: tuple[str, ...] = Field(default=(), alias="dependsOn")
     options: ResourceOptions = Field(default_factory=ResourceOptions)
 
-    @property
+    @cached_property
     def provider(self) -> str:
         return split_type(self.type)[0]
 
-    @property
+    @cached_property
     def address(self) -> str:
         return make_address(self.server, self.type, self.name)
 

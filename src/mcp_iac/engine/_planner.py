@@ -201,6 +201,8 @@ class _Planner:
             "server": spec.server,
             "name": spec.name,
             "dependencies": res.dependencies,
+            # dependencies come first in topological order, so those in the plan are known
+            "depends_on": tuple(d for d in res.dependencies if d in self.steps),
             "template": res.template,
             "options": step_opts,
             "secret_paths": tuple(schema.secret_paths) if schema else (),
@@ -395,17 +397,14 @@ def make_plan(
     # execution order edges
     steps: list[PlanStep] = []
     for address, step in planner.steps.items():
-        if step.action == "delete":
-            # delete after everything that depended on it has been deleted or changed
-            after = {d for d in rec_dependents.get(address, ()) if d in planner.steps}
-            if step.deposed:
-                base = base_address(address)
-                if base in planner.steps:
-                    after.add(base)
-            waits = tuple(sorted(after - {address}))
-        else:
-            waits = tuple(d for d in step.dependencies if d in planner.steps)
-        steps.append(_with_waits(step, waits))
+        if step.action != "delete":
+            steps.append(step)
+            continue
+        # delete after everything that depended on it has been deleted or changed
+        after = {d for d in rec_dependents.get(address, ()) if d in planner.steps}
+        if step.deposed and base_address(address) in planner.steps:
+            after.add(base_address(address))
+        steps.append(replace(step, depends_on=tuple(sorted(after - {address}))))
 
     return Plan(
         deployment=deployment,
@@ -419,9 +418,3 @@ def make_plan(
         targets=tuple(targets),
         source=bound.source if bound is not None else None,
     )
-
-
-def _with_waits(step: PlanStep, waits: tuple[str, ...]) -> PlanStep:
-    if step.depends_on == waits:
-        return step
-    return replace(step, depends_on=waits)

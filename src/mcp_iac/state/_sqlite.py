@@ -411,7 +411,9 @@ class SqliteStateStore:
         error: str | None = None,
     ) -> None:
         at = now()
-        with self._db.write(f"mark operation {op_id} {status}") as conn:
+        # a result need not wait for the disk: the durable intent lets recovery rebuild it
+        durable = status not in ("done", "failed")
+        with self._db.write(f"mark operation {op_id} {status}", durable=durable) as conn:
             found = conn.execute(
                 "SELECT deployment, status FROM operations WHERE id = ?", (op_id,)
             ).fetchone()

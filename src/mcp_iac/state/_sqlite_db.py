@@ -48,6 +48,7 @@ class Database:
         self.path = path
         self.codec = SecretCodec(Path(f"{path}.key"))
         self._mutex = threading.RLock()
+        self.synchronous = synchronous
         self._conn = _connect(path, synchronous, busy_timeout)
 
     @contextmanager
@@ -60,18 +61,31 @@ class Database:
                 raise self._error(what, exc) from exc
 
     @contextmanager
-    def write(self, what: str) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction, committed (durably) when the block ends, rolled
-        back if it raises; SQLite errors become StateError naming ``what``."""
+    def write(self, what: str, *, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction, committed when the block ends, rolled back if it
+        raises; SQLite errors become StateError naming ``what``.
+
+        ``durable=False`` commits without waiting for the disk (``synchronous=NORMAL`` for this
+        commit): the data is safe from a killed process at once, and from power loss with the
+        next durable commit, which flushes the WAL up to and including it. The journal uses it
+        for results, which recovery can reconstruct from the durable intent.
+        """
+        relax = not durable and self.synchronous == "full"
         with self._mutex:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                if relax:
+                    self._conn.execute("PRAGMA synchronous = NORMAL")
                 try:
-                    yield self._conn
-                except BaseException:
-                    self._rollback()
-                    raise
-                self._conn.execute("COMMIT")
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self._conn
+                    except BaseException:
+                        self._rollback()
+                        raise
+                    self._conn.execute("COMMIT")
+                finally:
+                    if relax:
+                        self._conn.execute("PRAGMA synchronous = FULL")
             except sqlite3.Error as exc:
                 self._rollback()
                 raise self._error(what, exc) from exc
