@@ -415,3 +415,35 @@ def test_secret_values_never_appear_in_the_plan_document() -> None:
         "nested": {"list": ["(sensitive)"]},
     }
     assert step["template"]["whole"] == "${secret:API_TOKEN}"
+
+
+def test_canonical_strings_resolve_the_same_whether_parsed_or_handed_over() -> None:
+    from mcp_iac.core import load_document, parse_template
+    from mcp_iac.engine import bind
+    from mcp_iac.engine._resolve import template_parts
+
+    doc = {
+        "apiVersion": "iac.mcp/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d"},
+        "spec": {
+            "variables": {"v": {"type": "string", "default": "x${y"}},
+            "resources": [
+                {"type": "t:a", "name": "a", "properties": {}},
+                {
+                    "type": "t:b",
+                    "name": "b",
+                    "properties": {
+                        "p": "pre $${lit} ${a.id} mid ${v} ${a.o[1].k} end",
+                        "q": "${t:a:a.id}",
+                        "r": "lit-${a.id}",
+                        "s": "${secret:S}-${a.id}",
+                    },
+                },
+            ],
+        },
+    }
+    bound = bind(load_document(doc), environ={"S": "x"})
+    for text in bound.resources["t:b:b"].template.values():
+        assert isinstance(text, str)
+        assert template_parts(text) == tuple(parse_template(text))

@@ -21,6 +21,7 @@ from mcp_iac.core import (
     DeploymentSpec,
     GrammarError,
     Location,
+    Part,
     Ref,
     ResourceSpec,
     UnresolvedReference,
@@ -30,6 +31,8 @@ from mcp_iac.core import (
     make_urn,
     parse_template,
 )
+
+from ._resolve import remember_parts
 
 SECRET_ENV_PREFIX = "MCP_IAC_SECRET_"
 
@@ -232,12 +235,22 @@ class Binder:
             raise ConfigError(str(exc), location=at.location(self.spec.source)) from None
         whole = len(parts) == 1 and isinstance(parts[0], Ref)
         out: list[str] = []
+        canonical: list[Part] = []
+        cacheable = True
         for part in parts:
             if isinstance(part, str):
                 out.append(escape_literal(part))
+                canonical.append(part)
                 continue
             bound = self._bind_ref(part, at, deps)
+            if isinstance(bound, str) and part.kind != "variable":
+                # a canonical reference: keep its parse for the planner and executor
+                canonical.append(Ref(part.kind, _segments(bound, part), part.path, bound))
+            else:
+                cacheable = False  # a substituted variable: let the resolver parse the result
             if whole:
+                if cacheable:
+                    remember_parts(bound, tuple(canonical))  # type: ignore[arg-type]
                 return bound
             if isinstance(bound, dict | list):
                 raise ConfigError(
@@ -250,7 +263,10 @@ class Binder:
                 out.append(bound)
             else:
                 out.append(escape_literal(json.dumps(bound) if bound is not None else ""))
-        return "".join(out)
+        text = "".join(out)
+        if cacheable:
+            remember_parts(text, tuple(canonical))
+        return text
 
     def _bind_ref(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
         if ref.kind == "variable":
@@ -321,6 +337,13 @@ class Binder:
             variables=self.variables,
             secrets=frozenset(self.secrets),
         )
+
+
+def _segments(canonical: str, ref: Ref) -> tuple[str, ...]:
+    """The target segments of a canonical reference text (``${a:b:c.path}`` -> a, b, c)."""
+    if ref.kind == "secret":
+        return ref.segments
+    return tuple(canonical[2:].split(".", 1)[0].split(":"))
 
 
 class _At:

@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mcp_iac.core import (
+    JSON,
     MISSING,
     UNKNOWN,
+    UNKNOWN_TEXT,
     ConfigError,
     Location,
     Path,
     ProtectedResource,
+    ResourceOptions,
     Secret,
     UnresolvedReference,
     covers,
@@ -82,6 +85,7 @@ class _Planner:
         self.steps: dict[str, PlanStep] = {}
         self.planned: dict[str, object] = {}
         self.protected: list[str] = []
+        self._options: dict[tuple[ResourceOptions, bool], StepOptions] = {}
 
     # -- reference values at plan time ------------------------------------------------------
 
@@ -185,15 +189,17 @@ class _Planner:
         planned = self._planned_values(res, schema)
         opts = spec.options
         ignored = self._ignored(res)
-        step_opts = StepOptions(
-            protect=opts.protect,
-            ignore_changes=opts.ignore_changes,
-            delete_before_replace=opts.delete_before_replace
-            or bool(schema and schema.delete_before_replace),
-            timeout_seconds=opts.timeout_seconds,
-            retries=opts.retries,
-        )
-        unknown = tuple(format_path(p) for p in _unknown_paths(planned))
+        dbr = opts.delete_before_replace or bool(schema and schema.delete_before_replace)
+        step_opts = self._options.get((opts, dbr))
+        if step_opts is None:
+            step_opts = StepOptions(
+                protect=opts.protect,
+                ignore_changes=opts.ignore_changes,
+                delete_before_replace=dbr,
+                timeout_seconds=opts.timeout_seconds,
+                retries=opts.retries,
+            )
+            self._options[(opts, dbr)] = step_opts
         common = {
             "address": res.address,
             "urn": res.urn,
@@ -209,10 +215,11 @@ class _Planner:
         }
         if record is None:
             self.planned[res.address] = planned
+            after, unknown = _display(planned)
             return PlanStep(
                 action="create",
                 reason="not yet created",
-                after=display(planned),
+                after=after,
                 unknown_paths=unknown,
                 **common,  # type: ignore[arg-type]
             )
@@ -231,6 +238,7 @@ class _Planner:
         ):
             return PlanStep(action="no-op", reason="no changes", **common)  # type: ignore[arg-type]
         action, reason, replace_paths = _decide(record, res, schema, effective, changed)
+        after, unknown = _display(effective)
         if action == "replace" and (opts.protect or record.protect):
             self.protected.append(
                 f"'{res.address}' would be replaced ({reason}) but it has protect: true"
@@ -241,7 +249,7 @@ class _Planner:
             changed_paths=tuple(format_path(p) or "(all)" for p in changed),
             replace_paths=replace_paths,
             before=display(record.properties),
-            after=display(effective),
+            after=after,
             unknown_paths=unknown,
             **common,  # type: ignore[arg-type]
         )
@@ -317,14 +325,24 @@ def _same_deps(record: ResourceRecord, res: BoundResource) -> bool:
     return tuple(sorted(record.dependencies)) == tuple(sorted(res.dependencies))
 
 
-def _unknown_paths(value: object, prefix: Path = ()) -> list[Path]:
-    if value is UNKNOWN:
-        return [prefix]
-    if isinstance(value, dict):
-        return [p for k, v in value.items() for p in _unknown_paths(v, (*prefix, k))]
-    if isinstance(value, list):
-        return [p for i, v in enumerate(value) for p in _unknown_paths(v, (*prefix, i))]
-    return []
+def _display(value: object) -> tuple[JSON, tuple[str, ...]]:
+    """Planned values for display, and the paths that are known only after apply: one walk."""
+    unknown: list[str] = []
+
+    def walk(v: object, path: Path) -> JSON:
+        if v is UNKNOWN:
+            unknown.append(format_path(path))
+            return UNKNOWN_TEXT
+        if isinstance(v, Secret):
+            return "(sensitive)"
+        if isinstance(v, dict):
+            return {k: walk(x, (*path, k)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x, (*path, i)) for i, x in enumerate(v)]
+        return v  # type: ignore[return-value]  # scalars are JSON
+
+    shown = walk(value, ())
+    return shown, tuple(unknown)
 
 
 def _check_targets(targets: Sequence[str], known: set[str]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import lru_cache
 
 from mcp_iac.core import (
     JSON,
@@ -23,17 +22,27 @@ Lookup = Callable[[str, Path], object]
 SecretLookup = Callable[[str], object]
 
 
-@lru_cache(maxsize=65536)
-def _parts(text: str) -> tuple[Part, ...]:
-    return tuple(parse_template(text))
+_PARTS: dict[str, tuple[Part, ...]] = {}
+_PARTS_LIMIT = 400_000
+
+
+def remember_parts(text: str, parts: tuple[Part, ...]) -> None:
+    """Record the parsed form of a canonical string the binder just built (saves a re-parse)."""
+    if len(_PARTS) >= _PARTS_LIMIT:
+        _PARTS.clear()
+    _PARTS[text] = parts
 
 
 def template_parts(text: str) -> tuple[Part, ...]:
     """Parsed (cached) template of a canonical string."""
-    try:
-        return _parts(text)
-    except GrammarError:
-        return (text,)
+    parts = _PARTS.get(text)
+    if parts is None:
+        try:
+            parts = tuple(parse_template(text))
+        except GrammarError:
+            parts = (text,)
+        remember_parts(text, parts)
+    return parts
 
 
 def _scalar_text(value: object) -> str:
