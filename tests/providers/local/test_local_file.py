@@ -112,7 +112,6 @@ def test_file_create_twice_with_the_same_key_returns_the_same_file(tmp_path: Pat
         assert second == first
         assert sorted(p.name for p in tmp_path.iterdir()) == [".mcp-iac", "motd.txt"]
         record = json.loads(_key_record(provider, "k1").read_text())
-        assert record["state"] == "created"
         assert record["id"] == first.id
 
     anyio.run(scenario)
@@ -123,7 +122,7 @@ def test_file_create_after_a_crash_between_key_record_and_file_writes_the_file(
 ) -> None:
     provider = LocalProvider(tmp_path)
     target = tmp_path / "motd.txt"
-    record = {"key": "k1", "type": FILE, "id": str(target), "state": "creating"}
+    record = {"key": "k1", "type": FILE, "id": str(target)}
     _key_record(provider, "k1").parent.mkdir(parents=True)
     _key_record(provider, "k1").write_text(json.dumps(record))
 
@@ -132,7 +131,6 @@ def test_file_create_after_a_crash_between_key_record_and_file_writes_the_file(
         created = await _create(provider, "k1", path="motd.txt", content="hello")
         assert created.id == str(target)
         assert target.read_text() == "hello"
-        assert json.loads(_key_record(provider, "k1").read_text())["state"] == "created"
 
     anyio.run(scenario)
 
@@ -144,7 +142,7 @@ def test_file_create_after_a_crash_after_the_write_adopts_the_file_without_confl
     target = tmp_path / "motd.txt"
     _key_record(provider, "k1").parent.mkdir(parents=True)
     _key_record(provider, "k1").write_text(
-        json.dumps({"key": "k1", "type": FILE, "id": str(target), "state": "creating"})
+        json.dumps({"key": "k1", "type": FILE, "id": str(target)})
     )
     target.write_text("hello")
 
@@ -153,7 +151,6 @@ def test_file_create_after_a_crash_after_the_write_adopts_the_file_without_confl
         assert [item.id for item in found] == [str(target)]
         created = await _create(provider, "k1", path="motd.txt", content="hello")
         assert created.outputs["size"] == 5
-        assert json.loads(_key_record(provider, "k1").read_text())["state"] == "created"
 
     anyio.run(scenario)
 

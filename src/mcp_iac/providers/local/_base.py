@@ -146,11 +146,13 @@ class Handler(ABC, Generic[PropsT, OutT]):
     ) -> Created[OutT]:
         """Create object ``id_`` at most once per idempotency key, surviving a kill anywhere.
 
-        The key record (state ``creating``) is durable before ``make`` touches the object and is
-        marked ``created`` after it. A repeated call finds the record: if the object exists
-        (``existing`` returns its outputs) that is the answer; otherwise the work is done again,
-        with no conflict check, since the record proves the object is ours. ``guard`` runs only
-        for a new key, before anything is written (the file type's "already exists" check).
+        The key record is durable before ``make`` touches the object; it is not rewritten
+        afterwards, because objects are written atomically: the record plus the object existing
+        means created (one fsync'd write saved per create). A repeated call finds the record: if
+        the object exists (``existing`` returns its outputs) that is the answer; otherwise the
+        work is done again, with no conflict check, since the record proves the object is ours.
+        ``guard`` runs only for a new key, before anything is written (the file type's "already
+        exists" check).
 
         Raises:
             ProviderError: ``CONFLICT`` when the key already made a different object, or what
@@ -164,9 +166,7 @@ class Handler(ABC, Generic[PropsT, OutT]):
                 f"idempotency key '{key}' already made {prior.type} '{prior.id}', "
                 f"not {self.spec.type} '{id_}'",
             )
-        claim = KeyRecord(
-            key=key, type=self.spec.type, id=id_, state="creating", name=ctx.name, urn=ctx.urn
-        )
+        claim = KeyRecord(key=key, type=self.spec.type, id=id_, name=ctx.name, urn=ctx.urn)
         if prior is None:
             if guard is not None:
                 await guard()
@@ -174,12 +174,8 @@ class Handler(ABC, Generic[PropsT, OutT]):
         else:
             outputs = await existing()
             if outputs is not None:
-                if prior.state != "created":
-                    await blocking(self.keys.put, prior.model_copy(update={"state": "created"}))
                 return Created(id_, outputs)
-        outputs = await make()
-        await blocking(self.keys.put, claim.model_copy(update={"state": "created"}))
-        return Created(id_, outputs)
+        return Created(id_, await make())
 
     async def list(
         self, idempotency_key: str | None = None

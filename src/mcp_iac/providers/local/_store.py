@@ -2,7 +2,7 @@
 
 ::
 
-    <data_dir>/keys/<sha256(idempotency key)>.json   KeyRecord: key, type, id, state, name, urn
+    <data_dir>/keys/<sha256(idempotency key)>.json   KeyRecord: key, type, id, name, urn
     <data_dir>/data/<id>.json                        a local:data object
     <data_dir>/command/<id>.json                     a local:command object (state and outputs)
 
@@ -15,15 +15,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mcp_iac.core import ProviderError
 
 from . import _fs
-
-KeyState = Literal["creating", "created"]
 
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://iac.mcp/providers/local")
 
@@ -48,14 +46,14 @@ def _parse(model: type[R], path: Path) -> R | None:
 
 
 class KeyRecord(BaseModel):
-    """That a create with ``key`` is making (``creating``) or made (``created``) object ``id``."""
+    """That a create with ``key`` makes object ``id``: written before the object is, never
+    rewritten (the object existing is what says the create finished)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     key: str
     type: str
     id: str
-    state: KeyState
     name: str = ""
     urn: str = ""
 
