@@ -15,11 +15,10 @@ from mcp_iac.engine import (
     ExecOptions,
     Executor,
     LockInfo,
-    Mode,
-    OnFailure,
     Plan,
     Recovered,
     ResourceRecord,
+    RunStatus,
     StopSignal,
     make_plan,
     resolve_outputs,
@@ -128,7 +127,7 @@ async def run_plan(
             raise
         if result.status in ("succeeded", "failed", "interrupted"):
             project.state.set_outputs(deployment, result.outputs)
-        status_map = {
+        status_map: dict[str, RunStatus] = {
             "succeeded": "succeeded",
             "failed": "failed",
             "rolled-back": "rolled-back",
@@ -143,7 +142,7 @@ async def run_plan(
         }
         run = project.state.finish_run(
             run_id,
-            status=status_map[result.status],  # type: ignore[arg-type]
+            status=status_map[result.status],
             summary=summary,
         )
         project.state.add_event(
@@ -343,6 +342,3 @@ def unlock(project: Project, deployment: str) -> LockInfo | None:
     if project.state.deployment(deployment) is None:
         raise StateError(f"deployment '{deployment}' has no recorded state")
     return project.state.force_unlock(deployment)
-
-
-_ = Mode, OnFailure

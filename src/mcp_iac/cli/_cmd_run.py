@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import anyio
 import typer
 
 from mcp_iac import app as usecases
 from mcp_iac.core import ConfigError, redact
-from mcp_iac.engine import ExecOptions, Plan, StopSignal
+from mcp_iac.engine import ExecOptions, OnFailure, Plan, StopSignal
 
 from ._common import (
     FileOpt,
@@ -44,10 +44,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _options(parallelism: int, on_failure: str) -> ExecOptions:
-    if on_failure not in ("rollback", "continue", "stop"):
+    modes: dict[str, OnFailure] = {"rollback": "rollback", "continue": "continue", "stop": "stop"}
+    if on_failure not in modes:
         raise ConfigError(f"--on-failure must be rollback, continue or stop, not '{on_failure}'")
-    mode: Literal["rollback", "continue", "stop"] = on_failure  # type: ignore[assignment]
-    return ExecOptions(parallelism=parallelism, on_failure=mode)
+    return ExecOptions(parallelism=parallelism, on_failure=modes[on_failure])
 
 
 def report_json(report: usecases.RunReport) -> dict[str, object]:

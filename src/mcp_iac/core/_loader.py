@@ -337,4 +337,4 @@ def _infer_type(value: Any) -> str:
 
 def _plain(value: Any) -> dict[str, JSON]:
     """YAML may produce dates and other non-JSON scalars; make everything JSON."""
-    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]  # a dict in, a dict out

@@ -91,4 +91,4 @@ def redact(value: object) -> JSON:
         return {k: redact(v) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v) for v in value]
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # scalars are JSON already

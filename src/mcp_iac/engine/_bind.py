@@ -110,7 +110,7 @@ def coerce_variable(name: str, spec: VariableSpec, raw: Any, *, source: str | No
     }
     if value is not None and not checks[kind](value):
         raise ConfigError(f"value {value!r} is not a valid {kind}", location=where)
-    return value  # type: ignore[no-any-return]
+    return value  # type: ignore[no-any-return]  # checked against the declared type above
 
 
 def _escape_tree(value: JSON) -> JSON:
@@ -250,7 +250,7 @@ class Binder:
                 cacheable = False  # a substituted variable: let the resolver parse the result
             if whole:
                 if cacheable:
-                    remember_parts(bound, tuple(canonical))  # type: ignore[arg-type]
+                    remember_parts(str(bound), tuple(canonical))
                 return bound
             if isinstance(bound, dict | list):
                 raise ConfigError(

@@ -223,4 +223,4 @@ def display(value: object) -> JSON:
         return {k: display(v) for k, v in value.items()}
     if isinstance(value, list):
         return [display(v) for v in value]
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # what is left is a JSON scalar

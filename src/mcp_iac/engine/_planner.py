@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from mcp_iac.core import (
@@ -200,28 +201,28 @@ class _Planner:
                 retries=opts.retries,
             )
             self._options[(opts, dbr)] = step_opts
-        common = {
-            "address": res.address,
-            "urn": res.urn,
-            "type": spec.type,
-            "server": spec.server,
-            "name": spec.name,
-            "dependencies": res.dependencies,
+        step = partial(
+            PlanStep,
+            address=res.address,
+            urn=res.urn,
+            type=spec.type,
+            server=spec.server,
+            name=spec.name,
+            dependencies=res.dependencies,
             # dependencies come first in topological order, so those in the plan are known
-            "depends_on": tuple(d for d in res.dependencies if d in self.steps),
-            "template": res.template,
-            "options": step_opts,
-            "secret_paths": tuple(schema.secret_paths) if schema else (),
-        }
+            depends_on=tuple(d for d in res.dependencies if d in self.steps),
+            template=res.template,
+            options=step_opts,
+            secret_paths=tuple(schema.secret_paths) if schema else (),
+        )
         if record is None:
             self.planned[res.address] = planned
             after, unknown = _display(planned)
-            return PlanStep(
+            return step(
                 action="create",
                 reason="not yet created",
                 after=after,
                 unknown_paths=unknown,
-                **common,  # type: ignore[arg-type]
             )
         effective = with_ignored(planned, record.properties, ignored)
         self.planned[res.address] = effective
@@ -236,14 +237,14 @@ class _Planner:
             and record.protect == opts.protect
             and _same_deps(record, res)
         ):
-            return PlanStep(action="no-op", reason="no changes", **common)  # type: ignore[arg-type]
+            return step(action="no-op", reason="no changes")
         action, reason, replace_paths = _decide(record, res, schema, effective, changed)
         after, unknown = _display(effective)
         if action == "replace" and (opts.protect or record.protect):
             self.protected.append(
                 f"'{res.address}' would be replaced ({reason}) but it has protect: true"
             )
-        return PlanStep(
+        return step(
             action=action,
             reason=reason,
             changed_paths=tuple(format_path(p) or "(all)" for p in changed),
@@ -251,7 +252,6 @@ class _Planner:
             before=display(record.properties),
             after=after,
             unknown_paths=unknown,
-            **common,  # type: ignore[arg-type]
         )
 
     def plan_delete(self, record: ResourceRecord, *, reason: str) -> PlanStep:

@@ -132,4 +132,4 @@ def to_json(value: object) -> JSON:
         return {k: to_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_json(v) for v in value]
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # what is left is a JSON scalar
