@@ -15,6 +15,7 @@ from mcp_iac.core import (
     ConfigError,
     DeploymentSpec,
     Location,
+    gc_paused,
     is_unknown,
     redact,
     reveal,
@@ -41,7 +42,8 @@ class Loaded:
 
 def load(project: Project, spec: DeploymentSpec, variables: Mapping[str, Any] | None) -> Loaded:
     """Bind a loaded deployment (variables, references, secrets); raises ConfigError."""
-    return Loaded(spec, bind(spec, variables, environ=project.environ))
+    with gc_paused():
+        return Loaded(spec, bind(spec, variables, environ=project.environ))
 
 
 async def schemas_for(
@@ -156,17 +158,18 @@ async def plan(
     schemas = await schemas_for(
         project, _types_by_server(bound, extra), source=loaded.spec.source if loaded else None
     )
-    result = make_plan(
-        bound,
-        recorded,
-        deployment=deployment,
-        schemas=schemas,
-        lineage=record.lineage if record else None,
-        serial=record.serial if record else 0,
-        mode=mode,
-        targets=targets,
-        environ=project.environ,
-    )
+    with gc_paused():
+        result = make_plan(
+            bound,
+            recorded,
+            deployment=deployment,
+            schemas=schemas,
+            lineage=record.lineage if record else None,
+            serial=record.serial if record else 0,
+            mode=mode,
+            targets=targets,
+            environ=project.environ,
+        )
     if check and loaded is not None:
         changing = {s.address for s in result.steps if s.action in ("create", "update", "replace")}
         if changing:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mcp_iac.core import ConfigError, Deployment, DeploymentSpec, load_file
+from mcp_iac.core import ConfigError, Deployment, DeploymentSpec, gc_paused, load_file
 from mcp_iac.engine import ProviderSource, StateStore
 
 DEFAULT_FILES = ("deployment.yaml", "deployment.yml", "deployment.json", "deployment.py")
@@ -32,7 +32,8 @@ def load_spec(path: Path) -> DeploymentSpec:
     """Load a deployment from YAML/JSON, or from a Python file that builds one."""
     if path.suffix == ".py":
         return _load_python(path)
-    return load_file(path)
+    with gc_paused():
+        return load_file(path)
 
 
 def _load_python(path: Path) -> DeploymentSpec:

@@ -20,6 +20,7 @@ from ._errors import (
     StateLocked,
     UnresolvedReference,
 )
+from ._gc import gc_paused
 from ._loader import API_VERSION, load_document, load_file, read_document
 from ._model import DeploymentSpec, ResourceOptions, ResourceSpec, VariableSpec, VariableType
 from ._refs import (
@@ -89,6 +90,7 @@ __all__ = [
     "diff_paths",
     "escape_literal",
     "format_path",
+    "gc_paused",
     "has_refs",
     "is_unknown",
     "iter_strings",

@@ -25,6 +25,7 @@ from ._values import JSON
 API_VERSION = "iac.mcp/v1"
 _RESOURCE_KEYS = ("type", "name", "server", "properties", "dependsOn", "options")
 _SEED_ALIASES = {"dependencies": "dependsOn", "depends_on": "dependsOn"}
+_DEFAULT_OPTIONS = ResourceOptions()
 _VARIABLE_KEYS = {"type", "default", "description", "sensitive"}
 _OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
 
@@ -250,7 +251,7 @@ class _Loader:
 
     def _options(self, raw: Any, address: str) -> ResourceOptions:
         if raw is None:
-            return ResourceOptions()
+            return _DEFAULT_OPTIONS
         if not isinstance(raw, dict):
             raise self.error("options must be a mapping", address=address, prop="options")
         for key in raw:
