@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from rich.markup import escape
@@ -32,33 +33,57 @@ def _fmt(value: Any) -> str:
     return escape(json.dumps(value, ensure_ascii=False))
 
 
-def _value(text: Text, value: Any) -> None:
+class _Doc:
+    """Output assembled in one piece: styled Text on a terminal, plain strings otherwise (a
+    10,000-resource plan written to a file should cost what the strings cost)."""
+
+    def __init__(self) -> None:
+        self.styled = out.is_terminal
+        self.text = Text()
+        self.parts: list[str] = []
+
+    def add(self, chunk: str, style: str | None = None) -> None:
+        if self.styled:
+            self.text.append(chunk, style)
+        else:
+            self.parts.append(chunk)
+
+    def emit(self) -> None:
+        if self.styled:
+            write(self.text)
+        else:
+            text = "".join(self.parts)
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+
+
+def _value(doc: _Doc, value: Any) -> None:
     if isinstance(value, str) and value in ("(known after apply)", "(sensitive)"):
-        text.append(value, "italic")
+        doc.add(value, "italic")
     else:
-        text.append(json.dumps(value, ensure_ascii=False))
+        doc.add(json.dumps(value, ensure_ascii=False))
 
 
-def _step_lines(text: Text, step: PlanStep) -> None:
+def _step_lines(doc: _Doc, step: PlanStep) -> None:
     symbol, colour = SYMBOL[step.action]
-    text.append(f"  {symbol} {step.address}", colour)
-    text.append(f"  ({step.action}: {step.reason})\n", "dim")
+    doc.add(f"  {symbol} {step.address}", colour)
+    doc.add(f"  ({step.action}: {step.reason})\n", "dim")
     if step.action == "create" and isinstance(step.after, dict):
         width = max((len(k) for k in step.after), default=0)
         for key, value in step.after.items():
-            text.append(f"      {key.ljust(width)} = ")
-            _value(text, value)
-            text.append("\n")
+            doc.add(f"      {key.ljust(width)} = ")
+            _value(doc, value)
+            doc.add("\n")
     elif step.action in ("update", "replace"):
         forcing = set(step.replace_paths)
         for path in step.changed_paths:
-            text.append(f"      {path}: ")
-            _value(text, _at(step.before, path))
-            text.append(" → ")
-            _value(text, _at(step.after, path))
+            doc.add(f"      {path}: ")
+            _value(doc, _at(step.before, path))
+            doc.add(" → ")
+            _value(doc, _at(step.after, path))
             if path in forcing:
-                text.append("  # forces replacement", "magenta")
-            text.append("\n")
+                doc.add("  # forces replacement", "magenta")
+            doc.add("\n")
 
 
 def _at(tree: Any, path: str) -> Any:
@@ -75,37 +100,38 @@ def render_plan(plan: Plan, *, show_unchanged: bool = False) -> None:
     title = "Destroy plan" if plan.mode == "destroy" else "Plan"
     for warning in plan.warnings:
         err.print(f"[yellow]Warning:[/] {escape(warning)}")
-    text = Text()
-    text.append(f"{title} for deployment '{plan.deployment}'\n", "bold")
+    doc = _Doc()
+    doc.add(f"{title} for deployment '{plan.deployment}'\n", "bold")
     if not plan.has_changes and not show_unchanged:
-        text.append("\nNo changes.", "green")
-        text.append(f" {counts['no-op']} resource(s) up to date.")
-        write(text)
+        doc.add("\nNo changes.", "green")
+        doc.add(f" {counts['no-op']} resource(s) up to date.")
+        doc.emit()
         return
-    text.append("\n")
+    doc.add("\n")
     for step in plan.steps:
         if step.action != "no-op" or show_unchanged:
-            _step_lines(text, step)
-    text.append("\n")
-    text.append_text(summary_text(plan))
-    write(text)
+            _step_lines(doc, step)
+    doc.add("\n")
+    for chunk, style in summary_parts(plan):
+        doc.add(chunk, style)
+    doc.emit()
 
 
-def summary_text(plan: Plan) -> Text:
+def summary_parts(plan: Plan) -> list[tuple[str, str | None]]:
     c = plan.summary()
-    return Text.assemble(
+    return [
         ("Plan:", "bold"),
-        " ",
+        (" ", None),
         (f"{c['create']} to create", "green"),
-        ", ",
+        (", ", None),
         (f"{c['update']} to update", "yellow"),
-        ", ",
+        (", ", None),
         (f"{c['replace']} to replace", "magenta"),
-        ", ",
+        (", ", None),
         (f"{c['delete']} to delete", "red"),
-        ", ",
-        f"{c['no-op']} unchanged.",
-    )
+        (", ", None),
+        (f"{c['no-op']} unchanged.", None),
+    ]
 
 
 VERB = {
