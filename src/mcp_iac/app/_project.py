@@ -61,3 +61,9 @@ class Project:
 
     def close(self) -> None:
         self.state.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

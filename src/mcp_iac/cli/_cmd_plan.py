@@ -28,8 +28,7 @@ def validate(
     file: FileOpt = None, var: VarOpt = None, state: StateOpt = None, json: JsonOpt = False
 ) -> None:
     """Check a deployment: syntax, variables, references, cycles, provider schemas."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         loaded = load_deployment(proj, file, var)
         topo_order({a: list(r.dependencies) for a, r in loaded.bound.resources.items()})
 
@@ -41,8 +40,6 @@ def validate(
             return await usecases.validate(proj, loaded)
 
         problems = anyio.run(run)
-    finally:
-        proj.close()
     if problems:
         raise ConfigError("the provider rejected the deployment:\n  " + "\n  ".join(problems))
     if json:
@@ -79,8 +76,7 @@ def plan(
     ] = False,
 ) -> None:
     """Show what `up` would change, and why, without changing anything."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         loaded = load_deployment(proj, file, var)
         the_plan = anyio.run(
             lambda: usecases.plan(
@@ -92,8 +88,6 @@ def plan(
                 refresh=refresh,
             )
         )
-    finally:
-        proj.close()
     if out_file is not None:
         the_plan.save(out_file)
     if json:
@@ -114,9 +108,6 @@ def graph(
     format_: Annotated[str, typer.Option("--format", help="mermaid or dot")] = "mermaid",
 ) -> None:
     """Print the deployment's dependency graph as Mermaid or DOT."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         loaded = load_deployment(proj, file, var)
-    finally:
-        proj.close()
     sys.stdout.write(usecases.graph_text(loaded.bound, format_))

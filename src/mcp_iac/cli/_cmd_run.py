@@ -115,9 +115,8 @@ def up(
 ) -> None:
     """Create, update and delete resources so they match the deployment."""
     options = _options(parallelism, on_failure)
-    proj = project(state)
     saved = Plan.load(plan_file) if plan_file is not None else None
-    try:
+    with project(state) as proj:
         loaded = load_deployment(proj, file, var) if saved is None else None
         render = (lambda p: None) if json or (quiet and yes) else render_plan
         confirm = confirm_factory(yes or saved is not None, render)
@@ -150,8 +149,6 @@ def up(
             )
 
         report = run_interruptible(go)
-    finally:
-        proj.close()
     _finish(report, json, "Apply", quiet=quiet)
 
 
@@ -170,8 +167,7 @@ def destroy(
 ) -> None:
     """Delete every resource of a deployment (dependents first)."""
     options = _options(parallelism, on_failure)
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         confirm = confirm_factory(yes, (lambda p: None) if json or (quiet and yes) else render_plan)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
@@ -187,8 +183,6 @@ def destroy(
                 intent=intent,
             )
         )
-    finally:
-        proj.close()
     _finish(report, json, "Destroy", quiet=quiet)
 
 
@@ -201,12 +195,9 @@ def refresh(
     json: JsonOpt = False,
 ) -> None:
     """Read every recorded resource back and record what is really there."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         report = anyio.run(lambda: usecases.refresh(proj, deployment))
-    finally:
-        proj.close()
     if json:
         print_json(
             {
@@ -245,8 +236,7 @@ def drift(
     ] = False,
 ) -> None:
     """Report what changed outside mcp-iac (a refresh-only comparison; changes nothing)."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         loaded = None
         try:
@@ -256,8 +246,6 @@ def drift(
         except Exception:  # the file only adds ignoreChanges; drift works without
             loaded = None
         report = anyio.run(lambda: usecases.drift(proj, deployment, loaded=loaded))
-    finally:
-        proj.close()
     if json:
         print_json(
             {

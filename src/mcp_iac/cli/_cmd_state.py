@@ -68,8 +68,7 @@ def list_(
     json: JsonOpt = False,
 ) -> None:
     """List deployments, or the resources of one deployment."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         if name is None:
             deployments = proj.state.deployments()
             if json:
@@ -107,8 +106,6 @@ def list_(
         for r in records.values():
             table.add_row(escape(r.address), escape(r.id), r.status)
         out.print(table if records else f"Deployment '{name}' has no resources.")
-    finally:
-        proj.close()
 
 
 def _require(proj: usecases.Project, name: str) -> None:
@@ -130,8 +127,7 @@ def show(
     json: JsonOpt = False,
 ) -> None:
     """Show one recorded resource (secrets redacted)."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         records = proj.state.resources(deployment)
@@ -144,8 +140,6 @@ def show(
                 if close
                 else f"see mcp-iac state list {deployment}",
             )
-    finally:
-        proj.close()
     data = _record_json(record)
     if json:
         print_json(data)
@@ -159,13 +153,10 @@ def history(
     name: NameArg = None, file: FileOpt = None, state: StateOpt = None, json: JsonOpt = False
 ) -> None:
     """The runs of a deployment, oldest first, with the version each produced."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         runs = proj.state.runs(deployment)
-    finally:
-        proj.close()
     if json:
         print_json(
             [
@@ -202,13 +193,10 @@ def outputs(
     name: NameArg = None, file: FileOpt = None, state: StateOpt = None, json: JsonOpt = False
 ) -> None:
     """The deployment's outputs as last recorded (secrets redacted)."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         record = proj.state.deployment(deployment)
-    finally:
-        proj.close()
     assert record is not None
     if json:
         print_json(redact(record.outputs))
@@ -220,12 +208,9 @@ def outputs(
 
 def unlock(name: NameArg = None, file: FileOpt = None, state: StateOpt = None) -> None:
     """Remove a stuck lock (only when no run is active)."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         removed = usecases.unlock(proj, deployment)
-    finally:
-        proj.close()
     if removed is None:
         out.print(f"Deployment '{deployment}' was not locked.")
     else:
@@ -249,8 +234,7 @@ def restore(
     json: JsonOpt = False,
 ) -> None:
     """Plan the way back to a past version from the run history, then apply it like `up`."""
-    proj = project(state)
-    try:
+    with project(state) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         confirm = confirm_factory(yes, (lambda p: None) if json else render_plan)
@@ -268,8 +252,6 @@ def restore(
                 intent=intent,
             )
         )
-    finally:
-        proj.close()
     if json:
         print_json(report_json(report))
     else:
