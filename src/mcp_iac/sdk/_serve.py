@@ -1,0 +1,89 @@
+"""Serving an MCP server over stdio or streamable HTTP until the process is stopped."""
+
+from __future__ import annotations
+
+import functools
+import socket
+import sys
+from typing import Literal, TextIO
+
+import anyio
+from mcp.server import MCPServer
+
+Transport = Literal["stdio", "http"]
+
+MCP_PATH = "/mcp"
+"""Where the streamable HTTP endpoint lives."""
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        # Listening before the announcement: a client that reads it can connect at once (the
+        # connection waits in the backlog until the server accepts).
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def serve_async(
+    server: MCPServer,
+    *,
+    transport: Transport = "stdio",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    announce: TextIO | None = None,
+) -> None:
+    """Serve ``server`` until cancelled or stopped by a signal.
+
+    ``stdio`` speaks MCP on stdin/stdout. ``http`` serves streamable HTTP at
+    ``http://<host>:<port>/mcp``; ``port=0`` picks a free port. Once it accepts connections
+    the line ``iac/1 provider '<name>' serving on <url>`` is written to ``announce`` (default
+    stderr), so a parent process can find the port.
+
+    Raises:
+        ValueError: an unknown transport.
+        OSError: the address cannot be bound.
+    """
+    if transport == "stdio":
+        await server.run_stdio_async()
+        return
+    if transport != "http":
+        raise ValueError(f"unknown transport {transport!r}; expected 'stdio' or 'http'")
+    import uvicorn  # noqa: PLC0415  # only HTTP needs it; stdio providers start faster without
+
+    app = server.streamable_http_app(streamable_http_path=MCP_PATH, host=host)
+    sock = _listen(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"iac/1 provider '{server.name}' serving on http://{shown}:{bound}{MCP_PATH}",
+        file=announce or sys.stderr,
+        flush=True,
+    )
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    try:
+        await uvicorn.Server(config).serve(sockets=[sock])
+    finally:
+        sock.close()
+
+
+def serve(
+    server: MCPServer,
+    *,
+    transport: Transport = "stdio",
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Serve ``server`` until stopped; blocking (see :func:`serve_async`).
+
+    Raises:
+        ValueError: an unknown transport.
+        OSError: the address cannot be bound.
+    """
+    anyio.run(functools.partial(serve_async, server, transport=transport, host=host, port=port))
