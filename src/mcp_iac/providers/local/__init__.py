@@ -1,15 +1,20 @@
 """The built-in ``local`` provider: files, data values and commands on this machine.
 
 Types: ``local:file``, ``local:data``, ``local:command`` (see docs/providers/local.md).
-:class:`LocalProvider` speaks iac/1 to the engine; each type is a :class:`TypeSpec` (pydantic
-property and output models) plus a :class:`Handler`, the shape the provider SDK serves.
+:class:`LocalProvider` speaks iac/1 to the engine in process; :func:`build_server` serves the
+same handlers as an MCP server built with the provider SDK (``python -m
+mcp_iac.providers.local`` runs it over stdio or HTTP). Each type is a :class:`TypeSpec`
+(pydantic property and output models) plus a :class:`Handler`.
 """
 
-from ._base import CreateContext, Created, Handler, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Created, Observed, TypeSpec
+
+from ._base import Handler
 from ._command import CommandHandler, CommandOutputs, CommandProperties
 from ._data import DataHandler, DataOutputs, DataProperties
 from ._file import FileHandler, FileOutputs, FileProperties
 from ._provider import PROVIDER_NAME, PROVIDER_VERSION, LocalProvider
+from ._server import build_provider, build_server
 
 __all__ = [
     "PROVIDER_NAME",
@@ -29,4 +34,6 @@ __all__ = [
     "LocalProvider",
     "Observed",
     "TypeSpec",
+    "build_provider",
+    "build_server",
 ]

@@ -2,8 +2,10 @@
 
 A resource type is a :class:`TypeSpec` (pydantic models for properties and outputs, plus the
 schema facts the planner needs) and a :class:`Handler` with async ``create``, ``read``,
-``update``, ``delete`` and ``list`` that take and return those models. ``LocalProvider`` only
-dispatches and converts between wire dictionaries and models.
+``update``, ``delete`` and ``list`` that take and return those models: exactly what the
+provider SDK serves (``TypeSpec``, ``CreateContext``, ``Created`` and ``Observed`` come from
+``mcp_iac.sdk``). ``LocalProvider`` only dispatches and converts between wire dictionaries and
+models; ``build_server`` serves the same handlers over MCP.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import builtins
 import functools
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Generic, ParamSpec, TypeVar
 
 import anyio.to_thread
@@ -20,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 
 from mcp_iac.core import ProviderError
-from mcp_iac.protocol import Capabilities, ResourceTypeSchema
+from mcp_iac.sdk import CreateContext, Created, Observed, TypeSpec
 
 from ._store import KeyRecord, KeyStore
 
@@ -51,61 +53,6 @@ async def blocking(fn: Callable[_A, _R], *args: _A.args, **kwargs: _A.kwargs) ->
     accounted for.
     """
     return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
-
-
-@dataclass(frozen=True, slots=True)
-class CreateContext:
-    """Who asks for a create: the resource's name and URN, and the idempotency key."""
-
-    name: str
-    urn: str
-    idempotency_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class Created(Generic[OutT]):
-    """What a create made: the provider id and the outputs."""
-
-    id: str
-    outputs: OutT
-
-
-@dataclass(frozen=True, slots=True)
-class Observed(Generic[PropsT, OutT]):
-    """An object as it is now: properties read back from the system, outputs, and the name it
-    was created under (empty when unknown)."""
-
-    id: str
-    properties: PropsT
-    outputs: OutT
-    name: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class TypeSpec(Generic[PropsT, OutT]):
-    """A resource type's contract: models and the facts ``describe`` publishes."""
-
-    type: str
-    description: str
-    properties: builtins.type[PropsT]
-    outputs: builtins.type[OutT]
-    replace_on_changes: tuple[str, ...] = ()
-    secret_paths: tuple[str, ...] = ()
-    delete_before_replace: bool = False
-    importable: bool = True
-
-    def schema(self) -> ResourceTypeSchema:
-        """The ``iac_describe`` entry for this type, JSON Schemas generated from the models."""
-        return ResourceTypeSchema(
-            type=self.type,
-            description=self.description,
-            properties=self.properties.model_json_schema(by_alias=True),
-            outputs=self.outputs.model_json_schema(by_alias=True, mode="serialization"),
-            replace_on_changes=self.replace_on_changes,
-            secret_paths=self.secret_paths,
-            delete_before_replace=self.delete_before_replace,
-            capabilities=Capabilities(update=True, list=True, import_=self.importable),
-        )
 
 
 class Handler(ABC, Generic[PropsT, OutT]):

@@ -11,8 +11,9 @@ from pydantic import Field, JsonValue, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from mcp_iac.core import ProviderError
+from mcp_iac.sdk import CreateContext, Created, Example, Observed, TypeSpec
 
-from ._base import CreateContext, Created, Handler, Model, Observed, TypeSpec, blocking
+from ._base import Handler, Model, blocking
 from ._store import KeyStore, RecordStore, object_id
 
 _STDERR_TAIL = 1000
@@ -91,6 +92,13 @@ COMMAND = TypeSpec(
     replace_on_changes=("create", "delete", "workingDir", "shell", "triggersReplace"),
     secret_paths=("env",),
     importable=False,
+    examples=(
+        Example(
+            properties={"create": ["echo", "created"]},
+            update={"create": ["echo", "created"], "update": ["echo", "updated"]},
+            description="Prints on create; the update adds a command run in place.",
+        ),
+    ),
 )
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 from pydantic import Field, JsonValue
 
 from mcp_iac.core import ProviderError
+from mcp_iac.sdk import CreateContext, Created, Example, Observed, TypeSpec
 
-from ._base import CreateContext, Created, Handler, Model, Observed, TypeSpec, blocking
+from ._base import Handler, Model, blocking
 from ._store import KeyStore, RecordStore, object_id
 
 
@@ -47,6 +48,13 @@ DATA = TypeSpec(
     properties=DataProperties,
     outputs=DataOutputs,
     replace_on_changes=("triggersReplace",),
+    examples=(
+        Example(
+            properties={"input": {"greeting": "hello"}},
+            update={"input": {"greeting": "hello again"}},
+            description="A JSON value, then changed in place.",
+        ),
+    ),
 )
 
 

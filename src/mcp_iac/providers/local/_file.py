@@ -12,9 +12,10 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from mcp_iac.core import ProviderError
+from mcp_iac.sdk import CreateContext, Created, Example, Observed, TypeSpec
 
 from . import _fs
-from ._base import CreateContext, Created, Handler, Model, Observed, TypeSpec, blocking
+from ._base import Handler, Model, blocking
 from ._store import KeyStore
 
 _MODE = re.compile(r"^[0-7]{4}$")
@@ -69,6 +70,13 @@ FILE = TypeSpec(
     replace_on_changes=("path",),
     # The id is the path: a forced replace at the same path must free it before creating it.
     delete_before_replace=True,
+    examples=(
+        Example(
+            properties={"path": ".mcp-iac/examples/hello.txt", "content": "hello\n"},
+            update={"path": ".mcp-iac/examples/hello.txt", "content": "hello again\n"},
+            description="A file under the project's .mcp-iac directory, then rewritten.",
+        ),
+    ),
 )
 
 

@@ -19,8 +19,9 @@ from mcp_iac.protocol import (
     UpdateResult,
     ValidationIssue,
 )
+from mcp_iac.sdk import CreateContext
 
-from ._base import AnyHandler, CreateContext
+from ._base import AnyHandler
 from ._command import CommandHandler
 from ._data import DataHandler
 from ._file import FileHandler
@@ -28,6 +29,24 @@ from ._store import KeyStore
 
 PROVIDER_NAME = "local"
 PROVIDER_VERSION = "0.1.0"
+
+
+def resolve_dirs(root: Path, data_dir: Path | None) -> tuple[Path, Path]:
+    """The absolute project and data directories (data default ``<root>/.mcp-iac/local``;
+    a relative ``data_dir`` is taken from ``root``)."""
+    absolute_root = Path(os.path.abspath(root))
+    default = Path(".mcp-iac") / "local"
+    return absolute_root, Path(os.path.abspath(absolute_root / (data_dir or default)))
+
+
+def make_handlers(root: Path, data_dir: Path) -> list[AnyHandler]:
+    """One handler per type, sharing one idempotency key store; absolute directories."""
+    keys = KeyStore(data_dir / "keys")
+    return [
+        CommandHandler(keys, data_dir / "command", root),
+        DataHandler(keys, data_dir / "data"),
+        FileHandler(keys, root, data_dir / "tmp"),
+    ]
 
 
 def _issues(model: type[BaseModel], exc: ValidationError) -> list[ValidationIssue]:
@@ -61,16 +80,8 @@ class LocalProvider:
     """
 
     def __init__(self, root: Path, data_dir: Path | None = None) -> None:
-        self.root = Path(os.path.abspath(root))
-        default = Path(".mcp-iac") / "local"
-        self.data_dir = Path(os.path.abspath(self.root / (data_dir or default)))
-        keys = KeyStore(self.data_dir / "keys")
-        handlers: list[AnyHandler] = [
-            CommandHandler(keys, self.data_dir / "command", self.root),
-            DataHandler(keys, self.data_dir / "data"),
-            FileHandler(keys, self.root, self.data_dir / "tmp"),
-        ]
-        self._handlers = {h.spec.type: h for h in handlers}
+        self.root, self.data_dir = resolve_dirs(root, data_dir)
+        self._handlers = {h.spec.type: h for h in make_handlers(self.root, self.data_dir)}
 
     def _handler(self, type_: str) -> AnyHandler:
         handler = self._handlers.get(type_)
