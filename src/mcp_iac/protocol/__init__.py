@@ -50,6 +50,7 @@ from ._models import (
     ValidateResult,
     ValidationIssue,
 )
+from ._reference import envelope_schema, schema_reference
 from ._requests import (
     BeginRequest,
     CommitRequest,
@@ -123,12 +124,14 @@ __all__ = [
     "ValidateResult",
     "ValidationIssue",
     "envelope_json",
+    "envelope_schema",
     "error_envelope",
     "error_info",
     "metadata",
     "parse_envelope",
     "provider_error",
     "schema_has_path",
+    "schema_reference",
     "success_envelope",
     "unwrap_envelope",
 ]
