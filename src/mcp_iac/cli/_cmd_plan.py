@@ -6,14 +6,22 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import anyio
 import typer
 
 from mcp_iac import app as usecases
 from mcp_iac.core import ConfigError
 from mcp_iac.engine import topo_order
 
-from ._common import FileOpt, JsonOpt, StateOpt, TargetOpt, VarOpt, load_deployment, project
+from ._common import (
+    FileOpt,
+    JsonOpt,
+    StateOpt,
+    TargetOpt,
+    VarOpt,
+    load_deployment,
+    project,
+    run_async,
+)
 from ._console import out, print_json
 from ._render import render_plan
 
@@ -39,7 +47,7 @@ def validate(
             await usecases.schemas_for(proj, types, source=loaded.spec.source)
             return await usecases.validate(proj, loaded)
 
-        problems = anyio.run(run)
+        problems = run_async(proj, run)
     if problems:
         raise ConfigError("the provider rejected the deployment:\n  " + "\n  ".join(problems))
     if json:
@@ -78,7 +86,8 @@ def plan(
     """Show what `up` would change, and why, without changing anything."""
     with project(state) as proj:
         loaded = load_deployment(proj, file, var)
-        the_plan = anyio.run(
+        the_plan = run_async(
+            proj,
             lambda: usecases.plan(
                 proj,
                 loaded,
@@ -86,7 +95,7 @@ def plan(
                 mode="destroy" if destroy else "apply",
                 targets=target or (),
                 refresh=refresh,
-            )
+            ),
         )
     if out_file is not None:
         the_plan.save(out_file)

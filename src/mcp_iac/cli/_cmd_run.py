@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import anyio
 import typer
 
 from mcp_iac import app as usecases
@@ -25,6 +24,7 @@ from ._common import (
     deployment_name,
     load_deployment,
     project,
+    run_async,
     run_interruptible,
 )
 from ._console import out, print_json
@@ -148,7 +148,7 @@ def up(
                 refresh=refresh,
             )
 
-        report = run_interruptible(go)
+        report = run_interruptible(proj, go)
     _finish(report, json, "Apply", quiet=quiet)
 
 
@@ -172,6 +172,7 @@ def destroy(
         confirm = confirm_factory(yes, (lambda p: None) if json or (quiet and yes) else render_plan)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
         report = run_interruptible(
+            proj,
             lambda stop: usecases.destroy(
                 proj,
                 deployment,
@@ -181,7 +182,7 @@ def destroy(
                 on_event=None if json else Progress(quiet=quiet),
                 stop=stop,
                 intent=intent,
-            )
+            ),
         )
     _finish(report, json, "Destroy", quiet=quiet)
 
@@ -197,7 +198,7 @@ def refresh(
     """Read every recorded resource back and record what is really there."""
     with project(state) as proj:
         deployment = deployment_name(proj, name, file)
-        report = anyio.run(lambda: usecases.refresh(proj, deployment))
+        report = run_async(proj, lambda: usecases.refresh(proj, deployment))
     if json:
         print_json(
             {
@@ -245,7 +246,7 @@ def drift(
                 loaded = None
         except Exception:  # the file only adds ignoreChanges; drift works without
             loaded = None
-        report = anyio.run(lambda: usecases.drift(proj, deployment, loaded=loaded))
+        report = run_async(proj, lambda: usecases.drift(proj, deployment, loaded=loaded))
     if json:
         print_json(
             {

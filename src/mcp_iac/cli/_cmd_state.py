@@ -240,6 +240,7 @@ def restore(
         confirm = confirm_factory(yes, (lambda p: None) if json else render_plan)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
         report = run_interruptible(
+            proj,
             lambda stop: usecases.restore(
                 proj,
                 deployment,
@@ -250,7 +251,7 @@ def restore(
                 on_event=None if json else Progress(),
                 stop=stop,
                 intent=intent,
-            )
+            ),
         )
     if json:
         print_json(report_json(report))

@@ -15,7 +15,8 @@ import typer
 from mcp_iac.app import Loaded, Project, find_deployment_file, load, load_spec
 from mcp_iac.core import ConfigError
 from mcp_iac.engine import Plan, StopSignal
-from mcp_iac.registry import builtin_providers
+from mcp_iac.providers.local import build_server as build_local_server
+from mcp_iac.registry import McpProviders, discover
 from mcp_iac.state import open_store
 
 from ._console import err, out
@@ -66,8 +67,24 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
 
 
 def project(state: str | None) -> Project:
+    """The current directory as a project: its state store and its provider servers (from
+    mcp-iac.yaml and the environment; the built-in ``local`` is served in-process over MCP)."""
     root = Path.cwd()
-    return Project(root=root, state=open_store(state), providers=builtin_providers(root))
+    servers = discover(root)
+    providers = McpProviders(
+        servers, builtins={"local": lambda: build_local_server(root)}, root=root
+    )
+    return Project(root=root, state=open_store(state), providers=providers)
+
+
+def run_async(proj: Project, fn: Callable[[], Awaitable[T]]) -> T:
+    """Run ``fn`` with the project's provider connections open."""
+
+    async def main() -> T:
+        async with proj.providers:
+            return await fn()
+
+    return anyio.run(main)
 
 
 def load_deployment(proj: Project, file: Path | None, variables: list[str] | None) -> Loaded:
@@ -108,7 +125,7 @@ def confirm_factory(yes: bool, render: Callable[[Plan], None]) -> Callable[[Plan
     return confirm
 
 
-def run_interruptible(fn: Callable[[StopSignal], Awaitable[T]]) -> T:
+def run_interruptible(proj: Project, fn: Callable[[StopSignal], Awaitable[T]]) -> T:
     """Run ``fn`` with Ctrl-C semantics: first drains and rolls back/stops, second exits now."""
     stop = StopSignal()
 
@@ -133,7 +150,8 @@ def run_interruptible(fn: Callable[[StopSignal], Awaitable[T]]) -> T:
 
             tg.start_soon(watch)
             try:
-                result = await fn(stop)
+                async with proj.providers:
+                    result = await fn(stop)
             finally:
                 tg.cancel_scope.cancel()
         return result

@@ -70,7 +70,12 @@ class Provider(Protocol):
 
 
 class ProviderSource(Protocol):
-    """Finds providers by server name."""
+    """Finds providers by server name. Used as an async context manager around every use (it
+    may hold connections open)."""
+
+    async def __aenter__(self) -> ProviderSource: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
 
     def servers(self) -> list[str]:
         """Names of the servers this source knows."""

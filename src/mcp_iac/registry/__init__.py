@@ -14,6 +14,7 @@ from ._config import (
     load_project_file,
     servers_from_env,
 )
+from ._mcp import McpProvider, McpProviders
 
 __all__ = [
     "BUILTINS",
@@ -22,6 +23,8 @@ __all__ = [
     "SERVERS_ENV",
     "SERVER_ENV_PREFIX",
     "InProcessProviders",
+    "McpProvider",
+    "McpProviders",
     "ServerConfig",
     "builtin_providers",
     "claude_config_path",

@@ -29,6 +29,12 @@ class InProcessProviders:
         self._providers = dict(providers)
         self._limits = dict(limits or {})
 
+    async def __aenter__(self) -> InProcessProviders:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
     def servers(self) -> list[str]:
         return sorted(self._providers)
 

@@ -1,0 +1,276 @@
+"""Providers reached over MCP: the orchestrator's side of every provider server.
+
+Each connection lives in a task of its own (``_hold``), which enters the ``mcp.Client`` and
+leaves it in the same task, as anyio requires; the engine's many step tasks only use it. A
+connection that dies (a stdio server that crashed, a closed socket) is dropped and opened again
+on the next call.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx2
+from anyio.abc import TaskGroup
+from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+from mcp_iac.core import ConfigError, ProviderError
+from mcp_iac.engine import Provider
+from mcp_iac.protocol import (
+    CreateResult,
+    ListItem,
+    ProviderSchema,
+    ReadResult,
+    UpdateResult,
+    ValidationIssue,
+)
+from mcp_iac.sdk import ProviderClient
+
+from ._config import ServerConfig
+
+CONNECT_TIMEOUT = 30.0
+
+
+class _Connection:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.ready = anyio.Event()
+        self.closed = anyio.Event()
+        self.stop = anyio.Event()
+        self.client: ProviderClient | None = None
+        self.error: BaseException | None = None
+        self.schema: ProviderSchema | None = None
+
+
+class McpProvider:
+    """The engine's ``Provider`` over one server's connection; a dead connection is reopened."""
+
+    def __init__(self, source: McpProviders, server: str) -> None:
+        self._source = source
+        self.server = server
+
+    async def _client(self) -> ProviderClient:
+        return await self._source.client(self.server)
+
+    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        client = await self._client()
+        try:
+            return await getattr(client, method)(*args, **kwargs)
+        except ProviderError as exc:
+            if exc.code == "UNAVAILABLE":
+                self._source.drop(self.server)
+            raise
+
+    async def describe(self) -> ProviderSchema:
+        return await self._source.describe(self.server)
+
+    async def validate(self, type_: str, properties: dict[str, Any]) -> list[ValidationIssue]:
+        result: list[ValidationIssue] = await self._call("validate", type_, properties)
+        return result
+
+    async def create(
+        self,
+        type_: str,
+        *,
+        name: str,
+        urn: str,
+        idempotency_key: str,
+        properties: dict[str, Any],
+    ) -> CreateResult:
+        result: CreateResult = await self._call(
+            "create",
+            type_,
+            name=name,
+            urn=urn,
+            idempotency_key=idempotency_key,
+            properties=properties,
+        )
+        return result
+
+    async def read(self, type_: str, id_: str, properties: dict[str, Any]) -> ReadResult:
+        result: ReadResult = await self._call("read", type_, id_, properties)
+        return result
+
+    async def update(
+        self, type_: str, id_: str, *, old: dict[str, Any], new: dict[str, Any]
+    ) -> UpdateResult:
+        result: UpdateResult = await self._call("update", type_, id_, old=old, new=new)
+        return result
+
+    async def delete(self, type_: str, id_: str, properties: dict[str, Any]) -> None:
+        await self._call("delete", type_, id_, properties)
+
+    async def list(self, type_: str, filter_: dict[str, Any]) -> list[ListItem]:
+        result: list[ListItem] = await self._call("list", type_, filter_)
+        return result
+
+
+class McpProviders:
+    """A ProviderSource of MCP servers: stdio commands, streamable-HTTP URLs, and built-ins served
+    in-process. Use it as an async context manager around everything that calls providers.
+
+    ``builtins`` maps a built-in name to a factory of its ``MCPServer`` (for ``builtin: local``).
+    """
+
+    def __init__(
+        self,
+        servers: Mapping[str, ServerConfig],
+        *,
+        builtins: Mapping[str, Any] | None = None,
+        root: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._configs = dict(servers)
+        self._builtins = dict(builtins or {})
+        self._root = root or Path.cwd()
+        self._environ = dict(os.environ if environ is None else environ)
+        self._connections: dict[str, _Connection] = {}
+        self._tg: TaskGroup | None = None
+        self._lock = anyio.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> McpProviders:
+        self._tg = anyio.create_task_group()
+        await self._tg.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for conn in self._connections.values():
+            conn.stop.set()
+        tg, self._tg = self._tg, None
+        if tg is not None:
+            await tg.__aexit__(None, None, None)
+        self._connections.clear()
+
+    # -- ProviderSource ----------------------------------------------------------------------
+
+    def servers(self) -> list[str]:
+        return sorted(self._configs)
+
+    def limit(self, server: str) -> int:
+        cfg = self._configs.get(server)
+        return cfg.max_concurrency if cfg else 10
+
+    def config(self, server: str) -> ServerConfig:
+        try:
+            return self._configs[server]
+        except KeyError:
+            close = difflib.get_close_matches(server, list(self._configs), n=1)
+            raise ConfigError(
+                f"no server named '{server}' is configured (known: {', '.join(self.servers())})",
+                hint=f"did you mean '{close[0]}'?"
+                if close
+                else "add it to mcp-iac.yaml under 'servers' (see docs/providers.md)",
+            ) from None
+
+    async def get(self, server: str) -> Provider:
+        self.config(server)
+        await self.client(server)  # connect now: a server that cannot start fails here
+        return McpProvider(self, server)
+
+    # -- connections -------------------------------------------------------------------------
+
+    async def client(self, server: str) -> ProviderClient:
+        """The connected client of ``server``, connecting (or reconnecting) as needed."""
+        cfg = self.config(server)
+        async with self._lock:
+            conn = self._connections.get(server)
+            if conn is None or conn.closed.is_set():
+                if self._tg is None:
+                    raise RuntimeError("McpProviders is used outside `async with`")
+                conn = _Connection(server)
+                self._connections[server] = conn
+                self._tg.start_soon(self._hold, conn, cfg)
+        with anyio.move_on_after(CONNECT_TIMEOUT):
+            await conn.ready.wait()
+        if conn.client is None:
+            self.drop(server)
+            reason = _reason(conn.error) if conn.error else f"no answer within {CONNECT_TIMEOUT:g}s"
+            raise ProviderError(
+                "UNAVAILABLE",
+                f"cannot connect ({_describe(cfg)}): {reason}",
+                server=server,
+            )
+        return conn.client
+
+    def drop(self, server: str) -> None:
+        """Forget a dead connection; the next call opens a new one."""
+        conn = self._connections.pop(server, None)
+        if conn is not None:
+            conn.stop.set()
+
+    async def describe(self, server: str) -> ProviderSchema:
+        """``iac_describe`` of ``server``, asked once per connection."""
+        client = await self.client(server)
+        conn = self._connections[server]
+        if conn.schema is None:
+            conn.schema = await client.describe()
+        return conn.schema
+
+    async def _hold(self, conn: _Connection, cfg: ServerConfig) -> None:
+        try:
+            expanded = cfg.expanded(conn.name, self._environ)
+            target = self._target(conn.name, expanded)
+
+            async def on_message(message: Any) -> None:
+                # a server whose tools changed gets described again on the next plan
+                method = getattr(getattr(message, "root", message), "method", "")
+                if method == "notifications/tools/list_changed":
+                    conn.schema = None
+
+            async with Client(target, message_handler=on_message) as session:
+                conn.client = ProviderClient(
+                    session, server=conn.name, timeout=expanded.timeout_seconds
+                )
+                conn.ready.set()
+                await conn.stop.wait()
+        except Exception as exc:  # reported to the caller waiting in client()
+            conn.error = exc
+        finally:
+            conn.client = None if not conn.ready.is_set() else conn.client
+            conn.ready.set()
+            conn.closed.set()
+
+    def _target(self, name: str, cfg: ServerConfig) -> Any:
+        if cfg.builtin is not None:
+            factory = self._builtins.get(cfg.builtin)
+            if factory is None:
+                raise ConfigError(f"server '{name}': built-in '{cfg.builtin}' is not available")
+            return factory()
+        if cfg.url is not None:
+            if cfg.headers:
+                http = httpx2.AsyncClient(headers=cfg.headers, timeout=cfg.timeout_seconds)
+                return streamable_http_client(cfg.url, http_client=http)
+            return cfg.url
+        assert cfg.command is not None
+        env = {**self._environ, **cfg.env}
+        return StdioServerParameters(
+            command=cfg.command,
+            args=list(cfg.args),
+            env=env,
+            cwd=str(self._root / cfg.cwd) if cfg.cwd else str(self._root),
+        )
+
+
+def _describe(cfg: ServerConfig) -> str:
+    if cfg.command:
+        return "stdio: " + " ".join([cfg.command, *cfg.args])
+    if cfg.url:
+        return f"http: {cfg.url}"
+    return f"built-in: {cfg.builtin}"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return _reason(exc.exceptions[0])
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, FileNotFoundError):
+        return f"command not found ({text})"
+    return text
