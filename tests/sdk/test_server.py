@@ -402,3 +402,15 @@ def test_the_service_answers_without_mcp() -> None:
 def test_an_empty_provider_cannot_be_built() -> None:
     with pytest.raises(ValueError, match="has no resource types"):
         IacProvider("empty", version="1").build()
+
+
+async def test_objects_sent_as_json_text_are_accepted_like_the_mcp_sdk_does(mode: str) -> None:
+    provider, handler = memo_provider()
+    async with Client(provider.build(), mode=mode) as client:
+        created = await call(client, "iac_create", {**CREATE, "properties": '{"text": "hi"}'})
+    assert [p.text for _, _, p in handler.objects.values()] == ["hi"]
+    async with Client(provider.build(), mode=mode) as client:
+        not_json = await call(client, "iac_create", {**CREATE, "properties": "{text: hi}"})
+    assert created["success"] is True
+    assert not_json["error"]["code"] == "VALIDATION"
+    assert [d["path"] for d in not_json["error"]["details"]] == ["properties"]

@@ -14,9 +14,10 @@ suite every provider must pass (:func:`run_contract`). See docs/writing-a-provid
 """
 
 from ._client import ProviderClient, ToolSession
-from ._contract import TITLES, CheckStatus, ContractCheck, ContractReport, Sample, run_contract
+from ._contract import run_contract
 from ._mcp import LogLevel
 from ._provider import IacProvider
+from ._report import TITLES, CheckStatus, ContractCheck, ContractReport, Sample
 from ._serve import MCP_PATH, Transport, serve, serve_async
 from ._service import ProviderService
 from ._types import (

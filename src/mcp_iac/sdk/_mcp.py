@@ -44,11 +44,34 @@ def _instructions(service: ProviderService) -> str:
     )
 
 
+def _structured_fields(spec: ToolSpec) -> frozenset[str]:
+    """Arguments whose value is an object (``properties``, ``old``, ``new``, ``filter``)."""
+    schema = spec.input_schema().get("properties", {})
+    return frozenset(k for k, v in schema.items() if v.get("type") == "object")
+
+
+def _unstring(arguments: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    """Objects some clients send as JSON text (as the MCP SDK does for its own tools, since
+    LLM-driven clients are prone to it); anything else is left for validation to judge."""
+    fixed = dict(arguments)
+    for key in fields & fixed.keys():
+        value = fixed[key]
+        if isinstance(value, str) and value.lstrip().startswith("{"):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(parsed, dict):
+                fixed[key] = parsed
+    return fixed
+
+
 def _tool(service: ProviderService, spec: ToolSpec) -> Tool:
     name = spec.name
+    object_fields = _structured_fields(spec)
 
     async def run(arguments: dict[str, Any]) -> CallToolResult:
-        envelope = await service.call(name, arguments)
+        envelope = await service.call(name, _unstring(arguments, object_fields))
         payload = envelope_json(envelope)
         return CallToolResult(
             content=[TextContent(type="text", text=json.dumps(payload, ensure_ascii=False))],

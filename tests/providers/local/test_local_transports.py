@@ -54,7 +54,10 @@ async def _announced_url(process: Process) -> str:
     raise AssertionError(f"the server exited without announcing a URL: {seen.decode()}")
 
 
-async def test_the_local_provider_over_http_passes_the_contract_suite(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_the_local_provider_over_http_passes_the_contract_suite(
+    tmp_path: Path, mode: str
+) -> None:
     command = [*SERVE, "--root", str(tmp_path), "--http", "--port", "0"]
     process = await anyio.open_process(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, cwd=tmp_path
@@ -62,7 +65,7 @@ async def test_the_local_provider_over_http_passes_the_contract_suite(tmp_path: 
     try:
         url = await _announced_url(process)
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/mcp", url)
-        async with Client(url) as client:
+        async with Client(url, mode=mode) as client:
             report = await run_contract(client, timeout=30)
         assert report.passed, report.render()
     finally:
