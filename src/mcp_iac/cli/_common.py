@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import typer
@@ -15,7 +15,6 @@ import typer
 from mcp_iac.app import Loaded, Project, find_deployment_file, load, load_spec
 from mcp_iac.core import ConfigError
 from mcp_iac.engine import Plan, StopSignal
-from mcp_iac.providers.local import build_server as build_local_server
 from mcp_iac.registry import McpProviders, discover
 from mcp_iac.state import open_store
 
@@ -71,10 +70,15 @@ def project(state: str | None) -> Project:
     mcp-iac.yaml and the environment; the built-in ``local`` is served in-process over MCP)."""
     root = Path.cwd()
     servers = discover(root)
-    providers = McpProviders(
-        servers, builtins={"local": lambda: build_local_server(root)}, root=root
-    )
+    providers = McpProviders(servers, builtins={"local": lambda: _local_server(root)}, root=root)
     return Project(root=root, state=open_store(state), providers=providers)
+
+
+def _local_server(root: Path) -> Any:
+    """The built-in ``local`` provider's MCP server (imported on first use: it loads the SDK)."""
+    from mcp_iac.providers.local import build_server  # noqa: PLC0415  # ~0.6 s of MCP SDK
+
+    return build_server(root)
 
 
 def run_async(proj: Project, fn: Callable[[], Awaitable[T]]) -> T:

@@ -1,5 +1,8 @@
 """Providers reached over MCP: the orchestrator's side of every provider server.
 
+The MCP SDK is imported only when a first connection is made: it takes about 0.6 s to import,
+which commands that never talk to a provider (help, state, graph) should not pay.
+
 Each connection lives in a task of its own (``_hold``), which enters the ``mcp.Client`` and
 leaves it in the same task, as anyio requires; the engine's many step tasks only use it. A
 connection that dies (a stdio server that crashed, a closed socket) is dropped and opened again
@@ -12,13 +15,10 @@ import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-import httpx2
 from anyio.abc import TaskGroup
-from mcp import Client, StdioServerParameters
-from mcp.client.streamable_http import streamable_http_client
 
 from mcp_iac.core import ConfigError, ProviderError
 from mcp_iac.engine import Provider
@@ -30,9 +30,11 @@ from mcp_iac.protocol import (
     UpdateResult,
     ValidationIssue,
 )
-from mcp_iac.sdk import ProviderClient
 
 from ._config import ServerConfig
+
+if TYPE_CHECKING:
+    from mcp_iac.sdk import ProviderClient
 
 CONNECT_TIMEOUT = 30.0
 
@@ -215,6 +217,10 @@ class McpProviders:
         return conn.schema
 
     async def _hold(self, conn: _Connection, cfg: ServerConfig) -> None:
+        from mcp import Client  # noqa: PLC0415  # see the module docstring
+
+        from mcp_iac.sdk import ProviderClient  # noqa: PLC0415  # it imports the MCP SDK
+
         try:
             expanded = cfg.expanded(conn.name, self._environ)
             target = self._target(conn.name, expanded)
@@ -239,6 +245,10 @@ class McpProviders:
             conn.closed.set()
 
     def _target(self, name: str, cfg: ServerConfig) -> Any:
+        import httpx2  # noqa: PLC0415  # see the module docstring
+        from mcp import StdioServerParameters  # noqa: PLC0415
+        from mcp.client.streamable_http import streamable_http_client  # noqa: PLC0415
+
         if cfg.builtin is not None:
             factory = self._builtins.get(cfg.builtin)
             if factory is None:
