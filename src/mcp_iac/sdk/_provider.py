@@ -15,7 +15,7 @@ from mcp.server import MCPServer
 from pydantic import BaseModel, ValidationError
 
 from mcp_iac.core import covers, diff_paths, format_path, parse_path, split_type
-from mcp_iac.protocol import schema_has_path
+from mcp_iac.protocol import ResourceTypeSchema, schema_has_path
 
 from ._mcp import LogLevel, build_mcp_server
 from ._serve import Transport, serve
@@ -314,7 +314,7 @@ def _check_handler(subject: str, handler: object) -> None:
         raise TypeError(f"{subject}: handler methods must be async: {', '.join(sync)}")
 
 
-def _schema(subject: str, spec: TypeSpec[Any, Any]) -> Any:
+def _schema(subject: str, spec: TypeSpec[Any, Any]) -> ResourceTypeSchema:
     try:
         return spec.schema()
     except Exception as exc:  # pydantic raises several kinds for models it cannot describe

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,6 +70,8 @@ from ._types import (
 from ._validation import issues_of, parse_lenient, parse_strict
 
 logger = logging.getLogger("mcp_iac.sdk")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +183,7 @@ class ProviderService:
         return found
 
     @staticmethod
-    def _request(tool: str, model: type[Any], arguments: Mapping[str, Any]) -> Any:
+    def _request(tool: str, model: type[M], arguments: Mapping[str, Any]) -> M:
         return parse_strict(model, arguments, f"invalid arguments for {tool}", noun="argument")
 
     @staticmethod
@@ -220,7 +222,7 @@ class ProviderService:
         return self.schema
 
     async def _validate(self, arguments: Mapping[str, Any]) -> ValidateResult:
-        req: ValidateRequest = self._request(IAC_VALIDATE, ValidateRequest, arguments)
+        req = self._request(IAC_VALIDATE, ValidateRequest, arguments)
         model = self._registered(req.type).spec.properties
         try:
             model.model_validate(req.properties)
@@ -229,7 +231,7 @@ class ProviderService:
         return ValidateResult(valid=True)
 
     async def _diff(self, arguments: Mapping[str, Any]) -> DiffResult:
-        req: DiffRequest = self._request(IAC_DIFF, DiffRequest, arguments)
+        req = self._request(IAC_DIFF, DiffRequest, arguments)
         reg = self._registered(req.type)
         new = _dump(self._props(reg, req.new))
         parsed_old = parse_lenient(reg.spec.properties, req.old)
@@ -253,7 +255,7 @@ class ProviderService:
         )
 
     async def _create(self, arguments: Mapping[str, Any]) -> CreateResult:
-        req: CreateRequest = self._request(IAC_CREATE, CreateRequest, arguments)
+        req = self._request(IAC_CREATE, CreateRequest, arguments)
         reg = self._registered(req.type)
         props = self._props(reg, req.properties)
         ctx = CreateContext(name=req.name, urn=req.urn, idempotency_key=req.idempotency_key)
@@ -267,7 +269,7 @@ class ProviderService:
         return CreateResult(id=created.id, outputs=self._outputs(reg, created.outputs, "create"))
 
     async def _read(self, arguments: Mapping[str, Any]) -> ReadResult:
-        req: ReadRequest = self._request(IAC_READ, ReadRequest, arguments)
+        req = self._request(IAC_READ, ReadRequest, arguments)
         reg = self._registered(req.type)
         raw = await reg.handler.read(req.id, parse_lenient(reg.spec.properties, req.properties))
         if raw is None:
@@ -280,7 +282,7 @@ class ProviderService:
         )
 
     async def _update(self, arguments: Mapping[str, Any]) -> UpdateResult:
-        req: UpdateRequest = self._request(IAC_UPDATE, UpdateRequest, arguments)
+        req = self._request(IAC_UPDATE, UpdateRequest, arguments)
         reg = self._registered(req.type)
         old = self._props(reg, req.old, "old ")
         new = self._props(reg, req.new)
@@ -288,7 +290,7 @@ class ProviderService:
         return UpdateResult(outputs=self._outputs(reg, outputs, "update"))
 
     async def _delete(self, arguments: Mapping[str, Any]) -> DeleteResult:
-        req: DeleteRequest = self._request(IAC_DELETE, DeleteRequest, arguments)
+        req = self._request(IAC_DELETE, DeleteRequest, arguments)
         reg = self._registered(req.type)
         try:
             await reg.handler.delete(req.id, parse_lenient(reg.spec.properties, req.properties))
@@ -299,7 +301,7 @@ class ProviderService:
         return DeleteResult()
 
     async def _list(self, arguments: Mapping[str, Any]) -> ListResult:
-        req: ListRequest = self._request(IAC_LIST, ListRequest, arguments)
+        req = self._request(IAC_LIST, ListRequest, arguments)
         reg = self._registered(req.type)
         key = req.filter.idempotency_key
         found = await reg.handler.list(key)
@@ -346,11 +348,11 @@ class ProviderService:
         return TransactionResult(transaction_id=transaction_id)
 
     async def _commit(self, arguments: Mapping[str, Any]) -> TransactionResult:
-        req: CommitRequest = self._request(IAC_COMMIT, CommitRequest, arguments)
+        req = self._request(IAC_COMMIT, CommitRequest, arguments)
         await self._tx().commit(req.transaction_id)
         return TransactionResult(transaction_id=req.transaction_id)
 
     async def _rollback(self, arguments: Mapping[str, Any]) -> TransactionResult:
-        req: RollbackRequest = self._request(IAC_ROLLBACK, RollbackRequest, arguments)
+        req = self._request(IAC_ROLLBACK, RollbackRequest, arguments)
         await self._tx().rollback(req.transaction_id)
         return TransactionResult(transaction_id=req.transaction_id)
