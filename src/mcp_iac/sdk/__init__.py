@@ -13,12 +13,9 @@ Also here: :class:`ProviderClient` (typed iac/1 calls over any MCP client) and t
 suite every provider must pass (:func:`run_contract`). See docs/writing-a-provider.md.
 """
 
-from ._client import ProviderClient, ToolSession
-from ._contract import run_contract
-from ._mcp import LogLevel
-from ._provider import IacProvider
+from typing import TYPE_CHECKING, Any
+
 from ._report import TITLES, CheckStatus, ContractCheck, ContractReport, Sample
-from ._serve import MCP_PATH, Transport, serve, serve_async
 from ._service import ProviderService
 from ._types import (
     CreateContext,
@@ -31,6 +28,39 @@ from ._types import (
     TransactionHandler,
     TypeSpec,
 )
+
+if TYPE_CHECKING:
+    from ._client import ProviderClient, ToolSession
+    from ._contract import run_contract
+    from ._mcp import LogLevel
+    from ._provider import IacProvider
+    from ._serve import MCP_PATH, Transport, serve, serve_async
+
+# Names that need the MCP SDK load it on first use (PEP 562): importing the SDK takes ~0.6 s,
+# which handler modules (and the engine's CLI) should not pay for the data types alone.
+_LAZY = {
+    "ProviderClient": "_client",
+    "ToolSession": "_client",
+    "run_contract": "_contract",
+    "LogLevel": "_mcp",
+    "IacProvider": "_provider",
+    "MCP_PATH": "_serve",
+    "Transport": "_serve",
+    "serve": "_serve",
+    "serve_async": "_serve",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mcp_iac.sdk' has no attribute '{name}'")
+    import importlib  # noqa: PLC0415  # only on first use of a lazy name
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MCP_PATH",
