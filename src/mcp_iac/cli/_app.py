@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import _cmd_init, _cmd_plan, _cmd_run, _cmd_state
+from . import _cmd_init, _cmd_plan, _cmd_run, _cmd_servers, _cmd_state
 
 app = typer.Typer(
     name="mcp-iac",
@@ -16,8 +16,13 @@ app = typer.Typer(
 )
 state_app = typer.Typer(help="Inspect and manage recorded state.", no_args_is_help=True)
 app.add_typer(state_app, name="state")
+servers_app = typer.Typer(help="Provider servers: list, check, import.", no_args_is_help=True)
+app.add_typer(servers_app, name="servers")
+provider_app = typer.Typer(help="Run or test a provider server.", no_args_is_help=True)
+app.add_typer(provider_app, name="provider")
 
 _cmd_init.register(app)
 _cmd_plan.register(app)
 _cmd_run.register(app)
 _cmd_state.register(state_app)
+_cmd_servers.register(app, servers_app, provider_app)

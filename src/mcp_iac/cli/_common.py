@@ -70,11 +70,11 @@ def project(state: str | None) -> Project:
     mcp-iac.yaml and the environment; the built-in ``local`` is served in-process over MCP)."""
     root = Path.cwd()
     servers = discover(root)
-    providers = McpProviders(servers, builtins={"local": lambda: _local_server(root)}, root=root)
+    providers = McpProviders(servers, builtins={"local": lambda: local_server(root)}, root=root)
     return Project(root=root, state=open_store(state), providers=providers)
 
 
-def _local_server(root: Path) -> Any:
+def local_server(root: Path) -> Any:
     """The built-in ``local`` provider's MCP server (imported on first use: it loads the SDK)."""
     from mcp_iac.providers.local import build_server  # noqa: PLC0415  # ~0.6 s of MCP SDK
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import anyio
 from anyio.abc import TaskGroup
@@ -182,6 +183,12 @@ class McpProviders:
     async def client(self, server: str) -> ProviderClient:
         """The connected client of ``server``, connecting (or reconnecting) as needed."""
         cfg = self.config(server)
+        if cfg.mapping is not None:
+            raise ConfigError(
+                f"server '{server}' is a foreign MCP server (mapping: {cfg.mapping}); driving "
+                "servers through mapping files is not available in this build yet",
+                hint="use a server that speaks iac/1 (see docs/provider-protocol.md)",
+            )
         async with self._lock:
             conn = self._connections.get(server)
             if conn is None or conn.closed.is_set():
@@ -247,6 +254,7 @@ class McpProviders:
     def _target(self, name: str, cfg: ServerConfig) -> Any:
         import httpx2  # noqa: PLC0415  # see the module docstring
         from mcp import StdioServerParameters  # noqa: PLC0415
+        from mcp.client.stdio import stdio_client  # noqa: PLC0415
         from mcp.client.streamable_http import streamable_http_client  # noqa: PLC0415
 
         if cfg.builtin is not None:
@@ -261,12 +269,24 @@ class McpProviders:
             return cfg.url
         assert cfg.command is not None
         env = {**self._environ, **cfg.env}
-        return StdioServerParameters(
+        params = StdioServerParameters(
             command=cfg.command,
             args=list(cfg.args),
             env=env,
             cwd=str(self._root / cfg.cwd) if cfg.cwd else str(self._root),
         )
+        # the server's stderr goes to ours; passed explicitly because the SDK's default is
+        # whatever sys.stderr was when it was (lazily) imported
+        return stdio_client(params, errlog=_errlog())
+
+
+def _errlog() -> TextIO:
+    """Where a stdio server's stderr goes: ours, if it is a real file (not a test capture)."""
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return sys.__stderr__ or open(os.devnull, "w")  # lives with the process
+    return sys.stderr
 
 
 def _describe(cfg: ServerConfig) -> str:

@@ -1,0 +1,259 @@
+"""Provider servers: ``servers list|check|import-claude``, ``types``, ``provider serve|test``."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Annotated, Any
+
+import anyio
+import typer
+import yaml
+from rich.markup import escape
+from rich.table import Table
+
+from mcp_iac.core import ConfigError, ProviderError
+from mcp_iac.registry import (
+    BUILTINS,
+    PROJECT_FILE,
+    McpProviders,
+    ServerConfig,
+    claude_config_path,
+    discover,
+    dump_servers,
+    import_claude,
+)
+
+from ._common import JsonOpt, StateOpt, local_server, project, run_async
+from ._console import out, print_json
+
+ServerArg = Annotated[str | None, typer.Argument(help="Only this server.")]
+
+
+def register(app: typer.Typer, servers: typer.Typer, provider: typer.Typer) -> None:
+    servers.command("list")(list_servers)
+    servers.command("check")(check)
+    servers.command("import-claude")(import_claude_cmd)
+    app.command("types")(types)
+    provider.command("serve")(serve)
+    provider.command("test")(provider_test)
+
+
+def _target(cfg: ServerConfig) -> str:
+    if cfg.command:
+        return " ".join([cfg.command, *cfg.args])
+    return cfg.url or f"built-in {cfg.builtin}"
+
+
+def list_servers(json: JsonOpt = False) -> None:
+    """The configured provider servers (mcp-iac.yaml, environment, built-ins)."""
+    servers = discover(Path.cwd())
+    if json:
+        print_json(
+            [
+                {
+                    "name": n,
+                    "transport": c.transport,
+                    "target": _target(c),
+                    "source": c.source,
+                    "mapping": c.mapping,
+                    "timeoutSeconds": c.timeout_seconds,
+                    "maxConcurrency": c.max_concurrency,
+                }
+                for n, c in sorted(servers.items())
+            ]
+        )
+        return
+    table = Table("SERVER", "TRANSPORT", "TARGET", "FROM")
+    for name, cfg in sorted(servers.items()):
+        table.add_row(escape(name), cfg.transport, escape(_target(cfg)), escape(cfg.source))
+    out.print(table)
+
+
+def check(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = False) -> None:
+    """Connect to each server: health, provider, protocol and resource types."""
+    with project(state) as proj:
+        names = [server] if server else proj.providers.servers()
+
+        async def go() -> list[dict[str, Any]]:
+            assert isinstance(proj.providers, McpProviders)
+            rows: list[dict[str, Any]] = []
+            for name in names:
+                row: dict[str, Any] = {"server": name}
+                try:
+                    client = await proj.providers.client(name)
+                    health = await client.health()
+                    schema = await proj.providers.describe(name)
+                    row.update(
+                        ok=True,
+                        status=health.status,
+                        latency_ms=health.latency_ms,
+                        provider=schema.name,
+                        version=schema.version,
+                        protocol=schema.protocol,
+                        types=[t.type for t in schema.types],
+                    )
+                except (ProviderError, ConfigError) as exc:
+                    row.update(
+                        ok=False, error=exc.message if isinstance(exc, ProviderError) else str(exc)
+                    )
+                rows.append(row)
+            return rows
+
+        rows = run_async(proj, go)
+    if json:
+        print_json(rows)
+    else:
+        for row in rows:
+            if row["ok"]:
+                out.print(
+                    f"  [green]✓[/] {escape(row['server'])}: {row['provider']} "
+                    f"{row['version']} ({row['protocol']}), {len(row['types'])} type(s), "
+                    f"{row['status']}"
+                )
+            else:
+                out.print(f"  [red]✗[/] {escape(row['server'])}: {escape(row['error'])}")
+    if not all(r["ok"] for r in rows):
+        raise typer.Exit(1)
+
+
+def import_claude_cmd(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="claude_desktop_config.json (default: Claude Desktop's own)"),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace servers of the same name already in mcp-iac.yaml."),
+    ] = False,
+) -> None:
+    """Add the MCP servers of a Claude Desktop config to mcp-iac.yaml."""
+    source = path or claude_config_path()
+    found = import_claude(source)
+    target = Path.cwd() / PROJECT_FILE
+    doc: dict[str, Any] = {}
+    if target.exists():
+        doc = yaml.safe_load(target.read_text()) or {}
+        if not isinstance(doc, dict):
+            raise ConfigError(f"'{target}' is not a mapping; fix or remove it first")
+    existing = doc.setdefault("servers", {}) or {}
+    doc["servers"] = existing
+    added, skipped = [], []
+    for name, data in dump_servers(found).items():
+        if name in existing and not force:
+            skipped.append(name)
+            continue
+        existing[name] = data
+        added.append(name)
+    target.write_text(yaml.safe_dump(doc, sort_keys=False))
+    out.print(
+        f"Imported {len(added)} server(s) from {source} into {target.name}: "
+        f"{', '.join(added) or 'none'}"
+    )
+    if skipped:
+        out.print(f"Kept existing: {', '.join(skipped)} (pass --force to replace them)")
+
+
+def types(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = False) -> None:
+    """The resource types each server offers, with their properties."""
+    with project(state) as proj:
+        names = [server] if server else proj.providers.servers()
+
+        async def go() -> list[dict[str, Any]]:
+            assert isinstance(proj.providers, McpProviders)
+            rows: list[dict[str, Any]] = []
+            for name in names:
+                schema = await proj.providers.describe(name)
+                for t in schema.types:
+                    props = t.properties.get("properties", {})
+                    required = set(t.properties.get("required", []))
+                    rows.append(
+                        {
+                            "server": name,
+                            "type": t.type,
+                            "description": t.description,
+                            "properties": {
+                                k: {
+                                    "type": v.get("type", "any") if isinstance(v, dict) else "any",
+                                    "required": k in required,
+                                    "replaceOnChange": k in t.replace_on_changes,
+                                }
+                                for k, v in props.items()
+                            },
+                            "outputs": sorted(t.outputs.get("properties", {})),
+                        }
+                    )
+            return rows
+
+        rows = run_async(proj, go)
+    if json:
+        print_json(rows)
+        return
+    for row in rows:
+        out.print(
+            f"[bold]{escape(row['type'])}[/] [dim](server {escape(row['server'])})[/]"
+            + (f" — {escape(row['description'])}" if row["description"] else "")
+        )
+        for key, p in row["properties"].items():
+            flags = ", ".join(
+                f
+                for f, on in (
+                    ("required", p["required"]),
+                    ("replace on change", p["replaceOnChange"]),
+                )
+                if on
+            )
+            out.print(f"    {escape(key)}: {p['type']}" + (f"  [dim]({flags})[/]" if flags else ""))
+        if row["outputs"]:
+            out.print(f"    [dim]outputs: {', '.join(row['outputs'])}[/]")
+
+
+def serve(
+    name: Annotated[str, typer.Argument(help=f"Built-in provider: {', '.join(BUILTINS)}")],
+    http: Annotated[bool, typer.Option("--http", help="Streamable HTTP instead of stdio.")] = False,
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="0 picks a free port.")] = 8000,
+) -> None:
+    """Run a built-in provider as an MCP server (stdio by default)."""
+    if name not in BUILTINS:
+        raise ConfigError(f"no built-in provider '{name}'", hint="built in: " + ", ".join(BUILTINS))
+    from mcp_iac.sdk import serve as sdk_serve  # noqa: PLC0415  # loads the MCP SDK
+
+    sdk_serve(local_server(Path.cwd()), transport="http" if http else "stdio", host=host, port=port)
+
+
+def provider_test(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A built-in name (local), a command line ('python -m pkg'), or an http(s) URL."
+        ),
+    ],
+    json: JsonOpt = False,
+) -> None:
+    """Run the iac/1 contract suite against a provider."""
+    if target in BUILTINS:
+        cfg = ServerConfig(builtin=target, source="command line")
+    elif target.startswith(("http://", "https://")):
+        cfg = ServerConfig(url=target, source="command line")
+    else:
+        argv = shlex.split(target)
+        cfg = ServerConfig(command=argv[0], args=tuple(argv[1:]), source="command line")
+    root = Path.cwd()
+    providers = McpProviders(
+        {"target": cfg}, builtins={"local": lambda: local_server(root)}, root=root
+    )
+
+    async def go() -> Any:
+        from mcp_iac.sdk import run_contract  # noqa: PLC0415  # loads the MCP SDK
+
+        async with providers:
+            return await run_contract(await providers.client("target"))
+
+    report = anyio.run(go)
+    if json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        out.print(escape(report.render()))
+    if not report.passed:
+        raise typer.Exit(1)
