@@ -24,8 +24,8 @@ from mcp_iac.registry import (
     import_claude,
 )
 
-from ._common import JsonOpt, StateOpt, local_server, project, run_async
-from ._console import out, print_json
+from ._common import JsonOpt, local_server, providers
+from ._console import err, out, print_json
 
 ServerArg = Annotated[str | None, typer.Argument(help="Only this server.")]
 
@@ -70,22 +70,29 @@ def list_servers(json: JsonOpt = False) -> None:
     out.print(table)
 
 
-def check(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = False) -> None:
-    """Connect to each server: health, provider, protocol and resource types."""
-    with project(state) as proj:
-        names = [server] if server else proj.providers.servers()
+def _problem(exc: ProviderError | ConfigError) -> str:
+    return f"{exc.code}: {exc.reason}" if isinstance(exc, ProviderError) else str(exc)
 
-        async def go() -> list[dict[str, Any]]:
-            assert isinstance(proj.providers, McpProviders)
-            rows: list[dict[str, Any]] = []
+
+def check(server: ServerArg = None, json: JsonOpt = False) -> None:
+    """Connect to each server: health, provider, protocol and resource types."""
+    source = providers(Path.cwd())
+    names = [server] if server else source.servers()
+
+    async def go() -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        async with source:
             for name in names:
                 row: dict[str, Any] = {"server": name}
                 try:
-                    client = await proj.providers.client(name)
+                    client = await source.client(name)
                     health = await client.health()
-                    schema = await proj.providers.describe(name)
+                    schema = await source.describe(name)
+                except (ProviderError, ConfigError) as exc:
+                    row.update(ok=False, error=_problem(exc))
+                else:
                     row.update(
-                        ok=True,
+                        ok=health.status == "ok",
                         status=health.status,
                         latency_ms=health.latency_ms,
                         provider=schema.name,
@@ -93,21 +100,20 @@ def check(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = Fals
                         protocol=schema.protocol,
                         types=[t.type for t in schema.types],
                     )
-                except (ProviderError, ConfigError) as exc:
-                    row.update(
-                        ok=False, error=exc.message if isinstance(exc, ProviderError) else str(exc)
-                    )
+                    if not row["ok"]:
+                        row["error"] = f"health check says '{health.status}'"
                 rows.append(row)
-            return rows
+        return rows
 
-        rows = run_async(proj, go)
+    rows = anyio.run(go)
     if json:
         print_json(rows)
     else:
         for row in rows:
-            if row["ok"]:
+            if "provider" in row:
+                mark = "[green]✓[/]" if row["ok"] else "[red]✗[/]"
                 out.print(
-                    f"  [green]✓[/] {escape(row['server'])}: {row['provider']} "
+                    f"  {mark} {escape(row['server'])}: {row['provider']} "
                     f"{row['version']} ({row['protocol']}), {len(row['types'])} type(s), "
                     f"{row['status']}"
                 )
@@ -154,16 +160,21 @@ def import_claude_cmd(
         out.print(f"Kept existing: {', '.join(skipped)} (pass --force to replace them)")
 
 
-def types(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = False) -> None:
+def types(server: ServerArg = None, json: JsonOpt = False) -> None:
     """The resource types each server offers, with their properties."""
-    with project(state) as proj:
-        names = [server] if server else proj.providers.servers()
+    source = providers(Path.cwd())
+    names = [server] if server else source.servers()
+    failures: dict[str, str] = {}
 
-        async def go() -> list[dict[str, Any]]:
-            assert isinstance(proj.providers, McpProviders)
-            rows: list[dict[str, Any]] = []
+    async def go() -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        async with source:
             for name in names:
-                schema = await proj.providers.describe(name)
+                try:
+                    schema = await source.describe(name)
+                except (ProviderError, ConfigError) as exc:
+                    failures[name] = _problem(exc)
+                    continue
                 for t in schema.types:
                     props = t.properties.get("properties", {})
                     required = set(t.properties.get("required", []))
@@ -183,9 +194,13 @@ def types(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = Fals
                             "outputs": sorted(t.outputs.get("properties", {})),
                         }
                     )
-            return rows
+        return rows
 
-        rows = run_async(proj, go)
+    rows = anyio.run(go)
+    for name, problem in failures.items():
+        err.print(
+            f"[yellow]Warning:[/] server '{escape(name)}' could not be asked: {escape(problem)}"
+        )
     if json:
         print_json(rows)
         return
@@ -206,6 +221,8 @@ def types(server: ServerArg = None, state: StateOpt = None, json: JsonOpt = Fals
             out.print(f"    {escape(key)}: {p['type']}" + (f"  [dim]({flags})[/]" if flags else ""))
         if row["outputs"]:
             out.print(f"    [dim]outputs: {', '.join(row['outputs'])}[/]")
+    if failures:
+        raise typer.Exit(1)
 
 
 def serve(
@@ -226,29 +243,35 @@ def provider_test(
     target: Annotated[
         str,
         typer.Argument(
-            help="A built-in name (local), a command line ('python -m pkg'), or an http(s) URL."
+            help="A built-in name (local), a server of mcp-iac.yaml, a command line "
+            "('python -m pkg'), or an http(s) URL."
         ),
     ],
     json: JsonOpt = False,
 ) -> None:
     """Run the iac/1 contract suite against a provider."""
-    if target in BUILTINS:
-        cfg = ServerConfig(builtin=target, source="command line")
-    elif target.startswith(("http://", "https://")):
-        cfg = ServerConfig(url=target, source="command line")
-    else:
-        argv = shlex.split(target)
-        cfg = ServerConfig(command=argv[0], args=tuple(argv[1:]), source="command line")
     root = Path.cwd()
-    providers = McpProviders(
-        {"target": cfg}, builtins={"local": lambda: local_server(root)}, root=root
-    )
+    argv = shlex.split(target)
+    if not argv:
+        raise ConfigError(
+            "no provider to test",
+            hint="give a built-in name (local), a server of mcp-iac.yaml, a command line or a URL",
+        )
+    configured = discover(root)
+    if target in configured:
+        name, cfg = target, configured[target]
+    elif target.startswith(("http://", "https://")):
+        name, cfg = "provider", ServerConfig(url=target, source="command line")
+    else:
+        name = "provider"
+        cfg = ServerConfig(command=argv[0], args=tuple(argv[1:]), source="command line")
+    source = McpProviders({name: cfg}, builtins={"local": lambda: local_server(root)}, root=root)
 
     async def go() -> Any:
         from mcp_iac.sdk import run_contract  # noqa: PLC0415  # loads the MCP SDK
 
-        async with providers:
-            return await run_contract(await providers.client("target"))
+        async with source:
+            return await run_contract(await source.client(name))
 
     report = anyio.run(go)
     if json:

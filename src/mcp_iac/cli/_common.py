@@ -69,9 +69,14 @@ def project(state: str | None) -> Project:
     """The current directory as a project: its state store and its provider servers (from
     mcp-iac.yaml and the environment; the built-in ``local`` is served in-process over MCP)."""
     root = Path.cwd()
-    servers = discover(root)
-    providers = McpProviders(servers, builtins={"local": lambda: local_server(root)}, root=root)
-    return Project(root=root, state=open_store(state), providers=providers)
+    return Project(root=root, state=open_store(state), providers=providers(root))
+
+
+def providers(root: Path) -> McpProviders:
+    """The project's provider servers; mcp-iac.yaml is read when a server is first needed."""
+    return McpProviders(
+        lambda: discover(root), builtins={"local": lambda: local_server(root)}, root=root
+    )
 
 
 def local_server(root: Path) -> Any:

@@ -181,7 +181,8 @@ def servers_from_env(environ: Mapping[str, str]) -> dict[str, ServerConfig]:
         except json.JSONDecodeError as exc:
             raise ConfigError(
                 f"{SERVERS_ENV} is not JSON: {exc.msg}",
-                hint='e.g. {"aws": {"command": "mcp-iac", "args": ["provider", "serve", "aws"]}}',
+                hint='e.g. {"files": {"command": "mcp-iac", '
+                '"args": ["provider", "serve", "local"]}}',
             ) from None
         if not isinstance(doc, dict):
             raise ConfigError(f"{SERVERS_ENV} must be a JSON object of name to server config")
@@ -231,7 +232,7 @@ def claude_config_path(environ: Mapping[str, str] | None = None) -> Path:
         return home / "Library" / "Application Support" / "Claude" / "claude_desktop_config.json"
     if sys.platform == "win32":
         return Path(env.get("APPDATA", str(home))) / "Claude" / "claude_desktop_config.json"
-    config_home = Path(env.get("XDG_CONFIG_HOME", str(home / ".config")))
+    config_home = Path(env.get("XDG_CONFIG_HOME") or str(home / ".config"))
     return config_home / "Claude" / "claude_desktop_config.json"
 
 

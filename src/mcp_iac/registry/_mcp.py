@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -123,13 +123,16 @@ class McpProviders:
 
     def __init__(
         self,
-        servers: Mapping[str, ServerConfig],
+        servers: Mapping[str, ServerConfig] | Callable[[], Mapping[str, ServerConfig]],
         *,
         builtins: Mapping[str, Any] | None = None,
         root: Path | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
-        self._configs = dict(servers)
+        # a callable is read on first use: commands that never touch a server (state, graph)
+        # must not fail on a broken mcp-iac.yaml
+        self._given = servers
+        self._loaded: dict[str, ServerConfig] | None = None
         self._builtins = dict(builtins or {})
         self._root = root or Path.cwd()
         self._environ = dict(os.environ if environ is None else environ)
@@ -151,6 +154,13 @@ class McpProviders:
         if tg is not None:
             await tg.__aexit__(None, None, None)
         self._connections.clear()
+
+    @property
+    def _configs(self) -> dict[str, ServerConfig]:
+        if self._loaded is None:
+            given = self._given() if callable(self._given) else self._given
+            self._loaded = dict(given)
+        return self._loaded
 
     # -- ProviderSource ----------------------------------------------------------------------
 
@@ -194,9 +204,10 @@ class McpProviders:
             if conn is None or conn.closed.is_set():
                 if self._tg is None:
                     raise RuntimeError("McpProviders is used outside `async with`")
+                expanded = cfg.expanded(server, self._environ)  # ConfigError if a var is unset
                 conn = _Connection(server)
                 self._connections[server] = conn
-                self._tg.start_soon(self._hold, conn, cfg)
+                self._tg.start_soon(self._hold, conn, expanded)
         with anyio.move_on_after(CONNECT_TIMEOUT):
             await conn.ready.wait()
         if conn.client is None:
@@ -229,7 +240,7 @@ class McpProviders:
         from mcp_iac.sdk import ProviderClient  # noqa: PLC0415  # it imports the MCP SDK
 
         try:
-            expanded = cfg.expanded(conn.name, self._environ)
+            expanded = cfg
             target = self._target(conn.name, expanded)
 
             async def on_message(message: Any) -> None:

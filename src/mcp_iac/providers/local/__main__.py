@@ -1,7 +1,7 @@
 """Serve the ``local`` provider: ``python -m mcp_iac.providers.local [--root DIR] [--http]``.
 
-Until ``mcp-iac provider serve local`` exists, this is how the local provider runs as a
-separate MCP server (stdio by default; streamable HTTP with ``--http``).
+The same as ``mcp-iac provider serve local``, plus ``--root`` and ``--data-dir``: the local
+provider as a separate MCP server (stdio by default; streamable HTTP with ``--http``).
 """
 
 from __future__ import annotations
