@@ -132,3 +132,33 @@ def test_an_unknown_server_in_a_deployment_is_a_clear_error(cli: Cli, tmp_path: 
     r = cli("plan", "-f", write(tmp_path / "d.json", doc))
     assert r.code == 2
     assert "no server named 'nope'" in r.err
+
+
+def test_a_plan_without_changes_needs_no_provider_connection(cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    config = tmp_path / "mcp-iac.yaml"
+    config.write_text(
+        f"servers:\n  files2: {{command: {json.dumps(sys.executable)}, args: [-m, "
+        f"mcp_iac.providers.local, --root, {json.dumps(str(other))}]}}\n"
+    )
+    doc = deployment(
+        [
+            {
+                "type": "local:file",
+                "name": "f",
+                "server": "files2",
+                "properties": {"path": "f.txt", "content": "x"},
+            }
+        ]
+    )
+    f = write(tmp_path / "d.json", doc)
+    assert cli("up", "-f", f, "--yes").code == 0
+    config.write_text("servers:\n  files2: {command: no-such-provider-anymore}\n")
+    quiet = cli("plan", "-f", f)
+    assert quiet.code == 0, quiet.err
+    assert "No changes" in quiet.out
+    doc["spec"]["resources"][0]["properties"]["content"] = "y"  # type: ignore[index]
+    changed = cli("plan", "-f", write(tmp_path / "d.json", doc))
+    assert changed.code == 1
+    assert "no-such-provider-anymore" in changed.err

@@ -155,21 +155,33 @@ async def plan(
         recorded = back.records
     bound = loaded.bound if loaded is not None else None
     extra = [(r.server, r.type) for r in recorded.values()]
-    schemas = await schemas_for(
-        project, _types_by_server(bound, extra), source=loaded.spec.source if loaded else None
-    )
-    with gc_paused():
-        result = make_plan(
-            bound,
-            recorded,
-            deployment=deployment,
-            schemas=schemas,
-            lineage=record.lineage if record else None,
-            serial=record.serial if record else 0,
-            mode=mode,
-            targets=targets,
-            environ=project.environ,
+
+    def make(schemas: Mapping[str, ResourceTypeSchema | None]) -> Plan:
+        with gc_paused():
+            return make_plan(
+                bound,
+                recorded,
+                deployment=deployment,
+                schemas=schemas,
+                lineage=record.lineage if record else None,
+                serial=record.serial if record else 0,
+                mode=mode,
+                targets=targets,
+                environ=project.environ,
+            )
+
+    async def described() -> dict[str, ResourceTypeSchema | None]:
+        return await schemas_for(
+            project, _types_by_server(bound, extra), source=loaded.spec.source if loaded else None
         )
+
+    # Provider schemas decide only how changes are made (replace paths, outputs of creates).
+    # When every desired resource is recorded, plan first without them: a plan with no changes
+    # then needs no provider at all (no connection, no MCP SDK to load); otherwise plan again.
+    settled = bound is not None and mode == "apply" and set(bound.resources) == set(recorded)
+    result = make({}) if settled else make(await described())
+    if settled and result.has_changes:
+        result = make(await described())
     if check and loaded is not None:
         changing = {s.address for s in result.steps if s.action in ("create", "update", "replace")}
         if changing:
