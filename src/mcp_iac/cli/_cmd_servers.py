@@ -85,8 +85,7 @@ def check(server: ServerArg = None, json: JsonOpt = False) -> None:
             for name in names:
                 row: dict[str, Any] = {"server": name}
                 try:
-                    client = await source.client(name)
-                    health = await client.health()
+                    health = await source.health(name)
                     schema = await source.describe(name)
                 except (ProviderError, ConfigError) as exc:
                     row.update(ok=False, error=_problem(exc))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -25,6 +26,7 @@ from mcp_iac.core import ConfigError, ProviderError
 from mcp_iac.engine import Provider
 from mcp_iac.protocol import (
     CreateResult,
+    HealthResult,
     ListItem,
     ProviderSchema,
     ReadResult,
@@ -33,6 +35,8 @@ from mcp_iac.protocol import (
 )
 
 from ._config import ServerConfig
+from ._mapped import KeyStore, MappedProvider
+from ._mapping import MappingFile, load_mapping
 
 if TYPE_CHECKING:
     from mcp_iac.sdk import ProviderClient
@@ -137,6 +141,9 @@ class McpProviders:
         self._root = root or Path.cwd()
         self._environ = dict(os.environ if environ is None else environ)
         self._connections: dict[str, _Connection] = {}
+        self._mappings: dict[str, MappingFile] = {}
+        self._keys: dict[str, KeyStore] = {}
+        self._gates: dict[str, anyio.Semaphore] = {}
         self._tg: TaskGroup | None = None
         self._lock = anyio.Lock()
 
@@ -169,7 +176,12 @@ class McpProviders:
 
     def limit(self, server: str) -> int:
         cfg = self._configs.get(server)
-        return cfg.max_concurrency if cfg else 10
+        if cfg is None:
+            return 10
+        mapping = self._mappings.get(server)
+        if mapping is not None:
+            return min(cfg.max_concurrency, mapping.provider.max_concurrency)
+        return cfg.max_concurrency
 
     def config(self, server: str) -> ServerConfig:
         try:
@@ -184,21 +196,60 @@ class McpProviders:
             ) from None
 
     async def get(self, server: str) -> Provider:
-        self.config(server)
+        mapping = self.mapping(server)  # a broken mapping file fails before anything starts
         await self.client(server)  # connect now: a server that cannot start fails here
+        if mapping is not None:
+            return MappedProvider(
+                mapping,
+                lambda: self.client(server),
+                server=server,
+                keys=self._keys.setdefault(server, {}),
+                on_unavailable=lambda: self.drop(server),
+                gate=self._gates.setdefault(
+                    server, anyio.Semaphore(mapping.provider.max_concurrency)
+                ),
+            )
         return McpProvider(self, server)
+
+    def mapping(self, server: str) -> MappingFile | None:
+        """The mapping file of a foreign server (read once), None for an iac/1 server.
+
+        Raises:
+            ConfigError: the file cannot be read or is invalid (naming the file and the key).
+        """
+        cfg = self.config(server)
+        if cfg.mapping is None:
+            return None
+        if server not in self._mappings:
+            path = Path(cfg.mapping)
+            self._mappings[server] = load_mapping(path if path.is_absolute() else self._root / path)
+        return self._mappings[server]
+
+    async def health(self, server: str) -> HealthResult:
+        """``iac_health`` of an iac/1 server; for a foreign server, whether it lists its tools
+        and has every tool its mapping names."""
+        mapping = self.mapping(server)
+        client = await self.client(server)
+        if mapping is None:
+            return await client.health()
+        started = time.perf_counter()
+        tools = {t.name for t in await client.tools()}
+        latency = (time.perf_counter() - started) * 1000
+        missing = sorted(mapping.tools() - tools)
+        if missing:
+            raise ProviderError(
+                "VALIDATION",
+                f"the server has no tool(s) {', '.join(missing)} that its mapping "
+                f"({self.config(server).mapping}) uses",
+                server=server,
+            )
+        return HealthResult(status="ok", latency_ms=latency)
 
     # -- connections -------------------------------------------------------------------------
 
     async def client(self, server: str) -> ProviderClient:
         """The connected client of ``server``, connecting (or reconnecting) as needed."""
         cfg = self.config(server)
-        if cfg.mapping is not None:
-            raise ConfigError(
-                f"server '{server}' is a foreign MCP server (mapping: {cfg.mapping}); driving "
-                "servers through mapping files is not available in this build yet",
-                hint="use a server that speaks iac/1 (see docs/provider-protocol.md)",
-            )
         async with self._lock:
             conn = self._connections.get(server)
             if conn is None or conn.closed.is_set():
@@ -227,7 +278,12 @@ class McpProviders:
             conn.stop.set()
 
     async def describe(self, server: str) -> ProviderSchema:
-        """``iac_describe`` of ``server``, asked once per connection."""
+        """``iac_describe`` of ``server``, asked once per connection; a foreign server's comes
+        from its mapping file."""
+        mapping = self.mapping(server)
+        if mapping is not None:
+            await self.client(server)
+            return mapping.provider_schema()
         client = await self.client(server)
         conn = self._connections[server]
         if conn.schema is None:

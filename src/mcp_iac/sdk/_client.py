@@ -118,6 +118,18 @@ class ProviderClient:
             )
         return parse_envelope(_payload(tool, result, self.server), data_type, server=self.server)
 
+    async def call_tool(self, tool: str, arguments: Mapping[str, Any]) -> CallToolResult:
+        """Call any tool of the server and return its result as is (``isError`` included);
+        for servers that do not speak iac/1 (mapping files).
+
+        Raises:
+            ProviderError: ``TIMEOUT``, ``UNAVAILABLE`` or ``INTERNAL`` when no result came back.
+        """
+        with self._translated(tool):
+            return await self.session.call_tool(
+                tool, dict(arguments), read_timeout_seconds=self.timeout
+            )
+
     @contextmanager
     def _translated(self, what: str) -> Iterator[None]:
         """Bound the block by ``timeout`` and turn MCP client failures into ProviderError."""
