@@ -219,7 +219,9 @@ class MappedProvider:
             self._schema = self.mapping.provider_schema()
         return self._schema
 
-    async def validate(self, type_: str, properties: dict[str, Any]) -> builtins.list[ValidationIssue]:
+    async def validate(
+        self, type_: str, properties: dict[str, Any]
+    ) -> builtins.list[ValidationIssue]:
         tm = self.mapping.types.get(type_)
         if tm is None:
             known = ", ".join(sorted(self.mapping.types)) or "none"
