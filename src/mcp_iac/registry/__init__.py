@@ -14,6 +14,8 @@ from ._config import (
     load_project_file,
     servers_from_env,
 )
+from ._mapped import MappedProvider
+from ._mapping import MappingFile, TypeMapping, load_mapping
 from ._mcp import McpProvider, McpProviders
 
 __all__ = [
@@ -23,14 +25,18 @@ __all__ = [
     "SERVERS_ENV",
     "SERVER_ENV_PREFIX",
     "InProcessProviders",
+    "MappedProvider",
+    "MappingFile",
     "McpProvider",
     "McpProviders",
     "ServerConfig",
+    "TypeMapping",
     "builtin_providers",
     "claude_config_path",
     "discover",
     "dump_servers",
     "import_claude",
+    "load_mapping",
     "load_project_file",
     "servers_from_env",
 ]
