@@ -60,6 +60,9 @@ class ServerConfig(BaseModel):
     """Limit for each call to the server."""
     max_concurrency: int = Field(default=10, ge=1, le=1000, alias="maxConcurrency")
     """How many calls may run at once against the server."""
+    mode: Literal["auto", "legacy"] = "auto"
+    """MCP protocol era: ``auto`` (the current protocol, falling back to the ``initialize``
+    handshake) or ``legacy`` (always ``initialize``: for servers that need a session)."""
     source: str = Field(default="", exclude=True)
     """Where this config came from (file path or environment variable), for messages."""
 

@@ -305,7 +305,7 @@ class McpProviders:
                 if method == "notifications/tools/list_changed":
                     conn.schema = None
 
-            async with Client(target, message_handler=on_message) as session:
+            async with Client(target, message_handler=on_message, mode=cfg.mode) as session:
                 conn.client = ProviderClient(
                     session, server=conn.name, timeout=expanded.timeout_seconds
                 )
