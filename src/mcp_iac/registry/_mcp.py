@@ -140,6 +140,7 @@ class McpProviders:
         self._builtins = dict(builtins or {})
         self._root = root or Path.cwd()
         self._environ = dict(os.environ if environ is None else environ)
+        self._handles: dict[str, Provider] = {}
         self._connections: dict[str, _Connection] = {}
         self._mappings: dict[str, MappingFile] = {}
         self._keys: dict[str, KeyStore] = {}
@@ -196,8 +197,30 @@ class McpProviders:
             ) from None
 
     async def get(self, server: str) -> Provider:
+        """The provider behind ``server``. The first time (per connection) it is connected and
+        asked for its health: a server that cannot start, or reports itself not ``ok``, fails
+        here with an error naming it."""
+        handle = self._handles.get(server)
+        if handle is not None and self._alive(server):
+            return handle
         mapping = self.mapping(server)  # a broken mapping file fails before anything starts
         await self.client(server)  # connect now: a server that cannot start fails here
+        health = await self.health(server)
+        if health.status != "ok":
+            self.drop(server)
+            raise ProviderError(
+                "UNAVAILABLE",
+                f"the server reports its health as '{health.status}'",
+                server=server,
+            )
+        self._handles[server] = handle = self._handle(server, mapping)
+        return handle
+
+    def _alive(self, server: str) -> bool:
+        conn = self._connections.get(server)
+        return conn is not None and conn.client is not None and not conn.closed.is_set()
+
+    def _handle(self, server: str, mapping: MappingFile | None) -> Provider:
         if mapping is not None:
             return MappedProvider(
                 mapping,
@@ -249,6 +272,9 @@ class McpProviders:
 
     async def client(self, server: str) -> ProviderClient:
         """The connected client of ``server``, connecting (or reconnecting) as needed."""
+        conn = self._connections.get(server)
+        if conn is not None and conn.client is not None and not conn.closed.is_set():
+            return conn.client  # the common case, on every call: no lock
         cfg = self.config(server)
         async with self._lock:
             conn = self._connections.get(server)
@@ -273,6 +299,7 @@ class McpProviders:
 
     def drop(self, server: str) -> None:
         """Forget a dead connection; the next call opens a new one."""
+        self._handles.pop(server, None)
         conn = self._connections.pop(server, None)
         if conn is not None:
             conn.stop.set()
