@@ -38,8 +38,9 @@ def schema_reference() -> str:
     parts = [
         "### The envelope",
         "",
-        "Every tool's `outputSchema` is this schema with `data` replaced by "
-        '`anyOf: [<the tool\'s data schema>, {"type": "null"}]`.',
+        "Every tool's `outputSchema` is this schema with `data` replaced by the tool's data "
+        'schema made nullable, and every `anyOf: [X, {"type": "null"}]` written as `X` '
+        'with `"type": [..., "null"]` (the same meaning, cheaper for clients to validate).',
         "",
         _block(envelope_schema()),
     ]

@@ -133,7 +133,34 @@ def _data_schema(result: type[BaseModel]) -> dict[str, Any]:
 @functools.cache
 def _output_schema(result: type[BaseModel]) -> dict[str, Any]:
     envelope: type[BaseModel] = Envelope[result]  # type: ignore[valid-type]  # a runtime type parameter is what pydantic generics take
-    return inline_refs(envelope.model_json_schema(by_alias=True, mode="serialization"))
+    flat = inline_refs(envelope.model_json_schema(by_alias=True, mode="serialization"))
+    result_schema: dict[str, Any] = nullable_types(flat)
+    return result_schema
+
+
+def nullable_types(schema: Any) -> Any:
+    """``anyOf: [X, {type: null}]`` written as ``X`` with ``type: [..., "null"]``.
+
+    The same meaning, but a client validates it without trying each branch (and collecting the
+    errors of the failed ones): the MCP client validates every tool result against the output
+    schema, and this halves what that costs for an iac/1 envelope.
+    """
+    if isinstance(schema, list):
+        return [nullable_types(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {k: nullable_types(v) for k, v in schema.items()}
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
+        other = next(b for b in branches if b != {"type": "null"})
+        if isinstance(other, dict) and not ({"anyOf", "oneOf", "allOf", "$ref"} & set(other)):
+            rest = {k: v for k, v in node.items() if k != "anyOf"}
+            kind = other.get("type")
+            if kind is None:
+                return {**other, **rest}  # any value, null included
+            kinds = kind if isinstance(kind, list) else [kind]
+            return {**other, **rest, "type": [*kinds, "null"]}
+    return node
 
 
 TOOLS: tuple[ToolSpec, ...] = (
