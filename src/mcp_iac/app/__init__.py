@@ -1,7 +1,7 @@
 """Use cases shared by every interface (CLI, MCP server): plan, up, destroy, refresh, drift..."""
 
 from ._inspect import Change, DriftItem, DriftReport, RefreshReport, drift, refresh
-from ._planning import Loaded, graph_text, load, outputs_json, plan, schemas_for, validate
+from ._planning import Loaded, graph_text, load, plan, schemas_for, validate
 from ._project import DEFAULT_FILES, Project, find_deployment_file, load_spec
 from ._running import Confirm, RunReport, destroy, restore, run_plan, unlock, up
 
@@ -21,7 +21,6 @@ __all__ = [
     "graph_text",
     "load",
     "load_spec",
-    "outputs_json",
     "plan",
     "refresh",
     "restore",

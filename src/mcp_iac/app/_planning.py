@@ -10,14 +10,12 @@ from typing import Any
 import anyio
 
 from mcp_iac.core import (
-    JSON,
     UNKNOWN,
     ConfigError,
     DeploymentSpec,
     Location,
     gc_paused,
     is_unknown,
-    redact,
     reveal,
 )
 from mcp_iac.engine import (
@@ -225,7 +223,3 @@ def graph_text(bound: BoundDeployment, fmt: str) -> str:
         lines.append("}")
         return "\n".join(lines) + "\n"
     raise ConfigError(f"unknown graph format '{fmt}'", hint="use --format mermaid or --format dot")
-
-
-def outputs_json(values: Mapping[str, Any]) -> dict[str, JSON]:
-    return {k: redact(v) for k, v in values.items()}

@@ -99,7 +99,7 @@ async def run_plan(
             by_server.setdefault(server, set()).add(type_)
         schemas = await schemas_for(project, by_server)
         run_id = project.state.begin_run(
-            deployment, kind=kind, intent=intent, plan=plan_document(the_plan)
+            deployment, kind=kind, intent=intent, plan=the_plan.to_dict()
         )
         project.state.add_event(
             deployment,
@@ -163,10 +163,6 @@ def _record_outputs(project: Project, deployment: str, plan: Plan) -> None:
     record = project.state.deployment(deployment)
     if record is not None and record.outputs != values:
         project.state.set_outputs(deployment, values)
-
-
-def plan_document(plan: Plan) -> dict[str, Any]:
-    return plan.to_dict()
 
 
 async def up(

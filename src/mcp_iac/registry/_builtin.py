@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
-from mcp_iac.core import ConfigError
 from mcp_iac.engine import Provider
 from mcp_iac.providers.local import LocalProvider
+
+from ._errors import unknown_server
 
 DEFAULT_LIMIT = 10
 
@@ -42,13 +42,7 @@ class InProcessProviders:
         try:
             return self._providers[server]
         except KeyError:
-            close = difflib.get_close_matches(server, list(self._providers), n=1)
-            raise ConfigError(
-                f"no server named '{server}' is configured (known: {', '.join(self.servers())})",
-                hint=f"did you mean '{close[0]}'?"
-                if close
-                else "servers come from mcp-iac.yaml; built in: local",
-            ) from None
+            raise unknown_server(server, self._providers) from None
 
     def limit(self, server: str) -> int:
         return self._limits.get(server, DEFAULT_LIMIT)

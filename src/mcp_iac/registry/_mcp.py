@@ -11,7 +11,6 @@ on the next call.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 import time
@@ -35,6 +34,7 @@ from mcp_iac.protocol import (
 )
 
 from ._config import ServerConfig
+from ._errors import unknown_server
 from ._mapped import KeyStore, MappedProvider
 from ._mapping import MappingFile, load_mapping
 
@@ -188,13 +188,7 @@ class McpProviders:
         try:
             return self._configs[server]
         except KeyError:
-            close = difflib.get_close_matches(server, list(self._configs), n=1)
-            raise ConfigError(
-                f"no server named '{server}' is configured (known: {', '.join(self.servers())})",
-                hint=f"did you mean '{close[0]}'?"
-                if close
-                else "add it to mcp-iac.yaml under 'servers' (see docs/providers.md)",
-            ) from None
+            raise unknown_server(server, self._configs) from None
 
     async def get(self, server: str) -> Provider:
         """The provider behind ``server``. The first time (per connection) it is connected and
