@@ -1,0 +1,1 @@
+"""Stand-ins for backends that cannot run here (the OPNsense REST API)."""
