@@ -10,14 +10,16 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol, TypeVar
 
 import anyio
-from mcp import MCPError
+from mcp import ClientSession, MCPError
 from mcp_types import (
     CONNECTION_CLOSED,
     REQUEST_TIMEOUT,
+    CallToolRequest,
+    CallToolRequestParams,
     CallToolResult,
     ListToolsResult,
     TextContent,
@@ -102,6 +104,35 @@ class ProviderClient:
         self.session = session
         self.server = server
         self.timeout = timeout
+        self._raw: ClientSession | None = None
+
+    def _raw_session(self) -> ClientSession | None:
+        """The ``ClientSession`` under an entered ``mcp.Client``, if that is what we hold."""
+        if self._raw is None:
+            try:
+                inner = getattr(self.session, "session", None)
+            except RuntimeError:  # mcp.Client not entered yet: its own call_tool will say so
+                return None
+            if isinstance(inner, ClientSession):
+                self._raw = inner
+        return self._raw
+
+    async def _call_iac(self, tool: str, arguments: dict[str, Any]) -> CallToolResult:
+        """One iac/1 ``tools/call``.
+
+        On an ``mcp.Client`` the request goes straight to its session and skips the SDK's
+        generic JSON-Schema check of the result: ``parse_envelope`` validates the same
+        structured content against the typed models the published output schemas are
+        generated from, so the check would run twice (it was a quarter of a step's cost).
+        Foreign tools (``call_tool``) keep the SDK's check.
+        """
+        raw = self._raw_session()
+        if raw is None:
+            return await self.session.call_tool(tool, arguments, read_timeout_seconds=self.timeout)
+        request = CallToolRequest(params=CallToolRequestParams(name=tool, arguments=arguments))
+        return await raw.send_request(
+            request, CallToolResult, request_read_timeout_seconds=self.timeout
+        )
 
     async def envelope(
         self, tool: str, arguments: Mapping[str, Any], data_type: type[T]
@@ -113,9 +144,7 @@ class ProviderClient:
                 back.
         """
         with self._translated(tool):
-            result = await self.session.call_tool(
-                tool, dict(arguments), read_timeout_seconds=self.timeout
-            )
+            result = await self._call_iac(tool, dict(arguments))
         return parse_envelope(_payload(tool, result, self.server), data_type, server=self.server)
 
     async def call_tool(self, tool: str, arguments: Mapping[str, Any]) -> CallToolResult:
@@ -132,9 +161,14 @@ class ProviderClient:
 
     @contextmanager
     def _translated(self, what: str) -> Iterator[None]:
-        """Bound the block by ``timeout`` and turn MCP client failures into ProviderError."""
+        """Bound the block by ``timeout`` and turn MCP client failures into ProviderError.
+
+        An ``mcp.Client`` session bounds each request itself (``read_timeout_seconds``), so
+        a second cancel scope is only opened around other sessions.
+        """
+        bound = self.timeout is not None and self._raw_session() is None
         try:
-            with anyio.fail_after(self.timeout):
+            with anyio.fail_after(self.timeout) if bound else nullcontext():
                 yield
         except MCPError as exc:
             code = {REQUEST_TIMEOUT: "TIMEOUT", CONNECTION_CLOSED: "UNAVAILABLE"}.get(
