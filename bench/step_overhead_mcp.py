@@ -88,7 +88,7 @@ def main() -> int:
         "direct (engine port, no MCP)": lambda: InProcessProviders({"noop": NoopProvider()}),
         "in-process over MCP": lambda: McpProviders(
             {"noop": ServerConfig(builtin="local", source="bench")},
-            builtins={"local": _noop_mcp.build_server},
+            builtins={"local": lambda env: _noop_mcp.build_server()},
         ),
         "stdio subprocess over MCP": lambda: McpProviders({"noop": stdio}),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,13 +19,14 @@ from mcp_iac.registry import (
     PROJECT_FILE,
     McpProviders,
     ServerConfig,
+    builtin_server,
     claude_config_path,
     discover,
     dump_servers,
     import_claude,
 )
 
-from ._common import JsonOpt, local_server, providers
+from ._common import JsonOpt, providers
 from ._console import err, out, print_json
 
 ServerArg = Annotated[str | None, typer.Argument(help="Only this server.")]
@@ -231,11 +233,10 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="0 picks a free port.")] = 8000,
 ) -> None:
     """Run a built-in provider as an MCP server (stdio by default)."""
-    if name not in BUILTINS:
-        raise ConfigError(f"no built-in provider '{name}'", hint="built in: " + ", ".join(BUILTINS))
+    server = builtin_server(name, Path.cwd(), os.environ)
     from mcp_iac.sdk import serve as sdk_serve  # noqa: PLC0415  # loads the MCP SDK
 
-    sdk_serve(local_server(Path.cwd()), transport="http" if http else "stdio", host=host, port=port)
+    sdk_serve(server, transport="http" if http else "stdio", host=host, port=port)
 
 
 def provider_test(
@@ -259,12 +260,14 @@ def provider_test(
     configured = discover(root)
     if target in configured:
         name, cfg = target, configured[target]
+    elif target in BUILTINS:
+        name, cfg = target, ServerConfig(builtin=target, source="built in")
     elif target.startswith(("http://", "https://")):
         name, cfg = "provider", ServerConfig(url=target, source="command line")
     else:
         name = "provider"
         cfg = ServerConfig(command=argv[0], args=tuple(argv[1:]), source="command line")
-    source = McpProviders({name: cfg}, builtins={"local": lambda: local_server(root)}, root=root)
+    source = McpProviders({name: cfg}, root=root)
 
     async def go() -> Any:
         from mcp_iac.sdk import run_contract  # noqa: PLC0415  # loads the MCP SDK

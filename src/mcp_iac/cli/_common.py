@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import anyio
 import typer
@@ -74,16 +74,7 @@ def project(state: str | None) -> Project:
 
 def providers(root: Path) -> McpProviders:
     """The project's provider servers; mcp-iac.yaml is read when a server is first needed."""
-    return McpProviders(
-        lambda: discover(root), builtins={"local": lambda: local_server(root)}, root=root
-    )
-
-
-def local_server(root: Path) -> Any:
-    """The built-in ``local`` provider's MCP server (imported on first use: it loads the SDK)."""
-    from mcp_iac.providers.local import build_server  # noqa: PLC0415  # ~0.6 s of MCP SDK
-
-    return build_server(root)
+    return McpProviders(lambda: discover(root), root=root)
 
 
 def run_async(proj: Project, fn: Callable[[], Awaitable[T]]) -> T:

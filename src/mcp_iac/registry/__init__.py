@@ -1,8 +1,16 @@
 """The orchestrator side of providers: server configuration, discovery, clients."""
 
-from ._builtin import DEFAULT_LIMIT, InProcessProviders, builtin_providers
+from ._builtin import (
+    DEFAULT_LIMIT,
+    BuiltinFactory,
+    InProcessProviders,
+    builtin_factories,
+    builtin_providers,
+    builtin_server,
+)
 from ._config import (
     BUILTINS,
+    DEFAULT_SERVERS,
     PROJECT_FILE,
     SERVER_ENV_PREFIX,
     SERVERS_ENV,
@@ -21,9 +29,11 @@ from ._mcp import McpProvider, McpProviders
 __all__ = [
     "BUILTINS",
     "DEFAULT_LIMIT",
+    "DEFAULT_SERVERS",
     "PROJECT_FILE",
     "SERVERS_ENV",
     "SERVER_ENV_PREFIX",
+    "BuiltinFactory",
     "InProcessProviders",
     "MappedProvider",
     "MappingFile",
@@ -31,7 +41,9 @@ __all__ = [
     "McpProviders",
     "ServerConfig",
     "TypeMapping",
+    "builtin_factories",
     "builtin_providers",
+    "builtin_server",
     "claude_config_path",
     "discover",
     "dump_servers",

@@ -11,7 +11,7 @@
                mapping: mappings/memory.yaml}
       local:  {builtin: local}
 
-Precedence, lowest first: built-ins (``local``), ``mcp-iac.yaml``, ``MCP_IAC_SERVERS`` (a JSON
+Precedence, lowest first: the built-in ``local``, ``mcp-iac.yaml``, ``MCP_IAC_SERVERS`` (a JSON
 object of name to config), ``MCP_IAC_SERVER_<NAME>`` (a JSON object, a URL or a command line).
 ``${env:VAR}`` in any string of a server's config is replaced from the environment when the
 config is used.
@@ -37,7 +37,10 @@ from mcp_iac.core import ConfigError, Location, valid_name
 PROJECT_FILE = "mcp-iac.yaml"
 SERVERS_ENV = "MCP_IAC_SERVERS"
 SERVER_ENV_PREFIX = "MCP_IAC_SERVER_"
-BUILTINS = ("local",)
+BUILTINS = ("local", "opnsense", "aws", "docker")
+"""Providers that ship with mcp-iac (``builtin: NAME`` in mcp-iac.yaml)."""
+DEFAULT_SERVERS = ("local",)
+"""Built-ins configured without being asked for (the others need settings)."""
 _ENV_REF = re.compile(r"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -216,7 +219,7 @@ def discover(
     """All configured servers: built-ins, then the project file, then the environment."""
     env = os.environ if environ is None else environ
     servers: dict[str, ServerConfig] = {
-        name: ServerConfig(builtin=name, source="built in") for name in BUILTINS
+        name: ServerConfig(builtin=name, source="built in") for name in DEFAULT_SERVERS
     }
     path = file or root / PROJECT_FILE
     if file is not None and not path.exists():

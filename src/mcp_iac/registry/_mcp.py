@@ -33,6 +33,7 @@ from mcp_iac.protocol import (
     ValidationIssue,
 )
 
+from ._builtin import builtin_factories
 from ._config import ServerConfig
 from ._errors import unknown_server
 from ._mapped import KeyStore, MappedProvider
@@ -122,14 +123,16 @@ class McpProviders:
     """A ProviderSource of MCP servers: stdio commands, streamable-HTTP URLs, and built-ins served
     in-process. Use it as an async context manager around everything that calls providers.
 
-    ``builtins`` maps a built-in name to a factory of its ``MCPServer`` (for ``builtin: local``).
+    ``builtins`` maps a built-in name to a factory of its ``MCPServer``, given the server's
+    environment (the process environment plus the config's ``env``); by default every
+    built-in provider of mcp-iac, rooted at ``root``.
     """
 
     def __init__(
         self,
         servers: Mapping[str, ServerConfig] | Callable[[], Mapping[str, ServerConfig]],
         *,
-        builtins: Mapping[str, Any] | None = None,
+        builtins: Mapping[str, Callable[[Mapping[str, str]], Any]] | None = None,
         root: Path | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
@@ -137,8 +140,8 @@ class McpProviders:
         # must not fail on a broken mcp-iac.yaml
         self._given = servers
         self._loaded: dict[str, ServerConfig] | None = None
-        self._builtins = dict(builtins or {})
         self._root = root or Path.cwd()
+        self._builtins = dict(builtin_factories(self._root) if builtins is None else builtins)
         self._environ = dict(os.environ if environ is None else environ)
         self._handles: dict[str, Provider] = {}
         self._connections: dict[str, _Connection] = {}
@@ -349,7 +352,7 @@ class McpProviders:
             factory = self._builtins.get(cfg.builtin)
             if factory is None:
                 raise ConfigError(f"server '{name}': built-in '{cfg.builtin}' is not available")
-            return factory()
+            return factory({**self._environ, **cfg.env})
         if cfg.url is not None:
             if cfg.headers:
                 http = httpx2.AsyncClient(headers=cfg.headers, timeout=cfg.timeout_seconds)
