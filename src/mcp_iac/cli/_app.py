@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import _cmd_init, _cmd_plan, _cmd_run, _cmd_servers, _cmd_state
+from . import _cmd_init, _cmd_plan, _cmd_run, _cmd_sandbox, _cmd_servers, _cmd_state
 
 app = typer.Typer(
     name="mcp-iac",
@@ -20,9 +20,14 @@ servers_app = typer.Typer(help="Provider servers: list, check, import.", no_args
 app.add_typer(servers_app, name="servers")
 provider_app = typer.Typer(help="Run or test a provider server.", no_args_is_help=True)
 app.add_typer(provider_app, name="provider")
+sandbox_app = typer.Typer(
+    help="Local stand-ins for the built-in providers' backends.", no_args_is_help=True
+)
+app.add_typer(sandbox_app, name="sandbox")
 
 _cmd_init.register(app)
 _cmd_plan.register(app)
 _cmd_run.register(app)
 _cmd_state.register(state_app)
 _cmd_servers.register(app, servers_app, provider_app)
+_cmd_sandbox.register(sandbox_app)

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import anyio
 import typer
-import yaml
 from rich.markup import escape
 from rich.table import Table
 
@@ -22,8 +21,8 @@ from mcp_iac.registry import (
     builtin_server,
     claude_config_path,
     discover,
-    dump_servers,
     import_claude,
+    merge_servers,
 )
 
 from ._common import JsonOpt, providers
@@ -138,21 +137,7 @@ def import_claude_cmd(
     source = path or claude_config_path()
     found = import_claude(source)
     target = Path.cwd() / PROJECT_FILE
-    doc: dict[str, Any] = {}
-    if target.exists():
-        doc = yaml.safe_load(target.read_text()) or {}
-        if not isinstance(doc, dict):
-            raise ConfigError(f"'{target}' is not a mapping; fix or remove it first")
-    existing = doc.setdefault("servers", {}) or {}
-    doc["servers"] = existing
-    added, skipped = [], []
-    for name, data in dump_servers(found).items():
-        if name in existing and not force:
-            skipped.append(name)
-            continue
-        existing[name] = data
-        added.append(name)
-    target.write_text(yaml.safe_dump(doc, sort_keys=False))
+    added, skipped = merge_servers(target, found, replace=force)
     out.print(
         f"Imported {len(added)} server(s) from {source} into {target.name}: "
         f"{', '.join(added) or 'none'}"

@@ -20,6 +20,8 @@ from ._config import (
     dump_servers,
     import_claude,
     load_project_file,
+    merge_servers,
+    remove_servers,
     servers_from_env,
 )
 from ._mapped import MappedProvider
@@ -50,5 +52,7 @@ __all__ = [
     "import_claude",
     "load_mapping",
     "load_project_file",
+    "merge_servers",
+    "remove_servers",
     "servers_from_env",
 ]

@@ -25,7 +25,7 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -273,6 +273,46 @@ def import_claude(path: Path) -> dict[str, ServerConfig]:
         safe = re.sub(r"[^A-Za-z0-9_-]", "-", str(name))
         found[safe] = _parse_server(safe, keep, str(path))
     return found
+
+
+def merge_servers(
+    path: Path, servers: Mapping[str, ServerConfig], *, replace: bool
+) -> tuple[list[str], list[str]]:
+    """Write ``servers`` into the project file at ``path`` (created if missing), keeping every
+    other key and server; servers already there are kept unless ``replace``.
+
+    Returns the names written and the names kept. Raises ConfigError if the file is not a
+    mapping.
+    """
+    doc: dict[str, Any] = {}
+    if path.exists():
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(doc, dict):
+            raise ConfigError(f"'{path}' is not a mapping; fix or remove it first")
+    existing = doc.get("servers") or {}
+    doc["servers"] = existing
+    added, kept = [], []
+    for name, data in dump_servers(servers).items():
+        if name in existing and not replace:
+            kept.append(name)
+            continue
+        existing[name] = data
+        added.append(name)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return added, kept
+
+
+def remove_servers(path: Path, names: Collection[str]) -> list[str]:
+    """Remove servers ``names`` from the project file at ``path``; returns those removed."""
+    if not path.exists():
+        return []
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("servers"), dict):
+        return []
+    removed = [n for n in names if doc["servers"].pop(n, None) is not None]
+    if removed:
+        path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return removed
 
 
 def dump_servers(servers: Mapping[str, ServerConfig]) -> dict[str, Any]:
