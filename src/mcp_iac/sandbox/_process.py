@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -61,26 +61,39 @@ def start(
     cwd: Path,
     env: Mapping[str, str] | None = None,
 ) -> ProcessRecord:
-    """Start ``argv`` detached (its own session, output to ``log``); it outlives this process."""
+    """Start ``argv`` detached (its own session, output to ``log``); it outlives this process.
+
+    ``argv[0]`` is looked up on the ``PATH`` of ``env``. Spawned without a ``Popen`` object on
+    purpose: nothing here waits for it, and ``sandbox down`` may run in another process.
+    """
+    environ = dict(os.environ if env is None else env)
+    program = shutil.which(argv[0], path=environ.get("PATH")) or argv[0]
     log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
-        try:
-            proc = subprocess.Popen(
-                list(argv),
-                cwd=cwd,
-                env=dict(env) if env is not None else None,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            raise SandboxError(f"{name}: cannot run {argv[0]}: {exc.strerror}") from None
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    here = os.getcwd()
     try:
-        started = psutil.Process(proc.pid).create_time()
+        os.chdir(cwd)  # posix_spawn has no cwd argument
+        pid = os.posix_spawn(
+            program,
+            [program, *argv[1:]],
+            environ,
+            file_actions=[
+                (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                (os.POSIX_SPAWN_DUP2, fd, 1),
+                (os.POSIX_SPAWN_DUP2, fd, 2),
+            ],
+            setsid=True,
+        )
+    except OSError as exc:
+        raise SandboxError(f"{name}: cannot run {argv[0]}: {exc.strerror}") from None
+    finally:
+        os.chdir(here)
+        os.close(fd)
+    try:
+        started = psutil.Process(pid).create_time()
     except psutil.NoSuchProcess:
         started = 0.0
-    return ProcessRecord(name=name, pid=proc.pid, started=started, argv=tuple(argv), log=str(log))
+    return ProcessRecord(name=name, pid=pid, started=started, argv=tuple(argv), log=str(log))
 
 
 def alive(rec: ProcessRecord) -> bool:

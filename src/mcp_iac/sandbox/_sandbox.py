@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from mcp_iac.registry import PROJECT_FILE, ServerConfig, merge_servers, remove_servers
 
 from ._process import ProcessRecord, SandboxError, alive, stop
-from ._services import STARTERS, Context, Started
+from ._services import STARTERS, Context, Started, unmount_under
 
 SERVICES = tuple(STARTERS)
 """The stand-ins, in the order they start: opnsense, aws, docker."""
@@ -138,8 +137,8 @@ class Sandbox:
                 on_progress(f"{name}: stopped (pid {proc['pid']})")
             else:
                 on_progress(f"{name}: was not running")
-            if name == "docker" and entry.get("root"):
-                _unmount_under(Path(entry["root"]))
+            for root in entry.get("roots", []) if proc is not None else []:
+                unmount_under(Path(root))
         removed = remove_servers(self.root / PROJECT_FILE, data.get("servers", []))
         if removed:
             on_progress(f"removed from {PROJECT_FILE}: {', '.join(removed)}")
@@ -168,16 +167,3 @@ class Sandbox:
 
 def _record(entry: Mapping[str, Any]) -> ProcessRecord:
     return ProcessRecord.model_validate(entry["process"])
-
-
-def _unmount_under(root: Path) -> None:
-    """Unmount what a stopped dockerd left mounted under its own directory (netns files)."""
-    try:
-        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return
-    prefix = str(root.resolve())
-    for line in mounts:
-        parts = line.split()
-        if len(parts) > 1 and parts[1].startswith(prefix):
-            subprocess.run(["umount", parts[1]], check=False, capture_output=True)

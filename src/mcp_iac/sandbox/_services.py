@@ -4,12 +4,14 @@ and the server config that points a built-in provider at it."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import os
 import secrets
 import shutil
 import socket
 import ssl
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -182,7 +184,7 @@ def start_docker(ctx: Context) -> Started:
         return Started(
             "docker", None, {"DOCKER_HOST": existing}, note=f"existing engine at {existing}"
         )
-    dockerd = shutil.which("dockerd")
+    dockerd = shutil.which("dockerd", path=ctx.environ.get("PATH"))
     if dockerd is None:
         raise SandboxError(
             f"docker: no engine answers at {existing} and dockerd is not installed",
@@ -194,28 +196,57 @@ def start_docker(ctx: Context) -> Started:
             hint="run the sandbox as root, or start Docker and set DOCKER_HOST",
         )
     d = ctx.home / "docker"
-    for sub in ("data", "exec"):
-        (d / sub).mkdir(parents=True, exist_ok=True)
-    sock = d / "docker.sock"
+    # Unix socket paths are limited to 108 bytes, and containerd's lives under the exec root:
+    # the sockets go in a short per-project directory, the images and layers under ``d``.
+    run = Path("/tmp") / f"mcp-iac-{hashlib.sha1(str(d.resolve()).encode()).hexdigest()[:12]}"
+    for path in (d / "data", run / "exec"):
+        path.mkdir(parents=True, exist_ok=True)
+    (d / "daemon.json").write_text("{}\n", encoding="utf-8")  # not /etc/docker/daemon.json
+    sock = run / "docker.sock"
     host = f"unix://{sock}"
     argv = [
         dockerd,
+        f"--config-file={d / 'daemon.json'}",
         "--iptables=false",
         "--ip6tables=false",
         "--bridge=none",
         "--storage-driver=overlay2",
+        # networks made without a subnet get one from the benchmark range, never a private one
+        "--default-address-pool=base=198.18.0.0/15,size=24",
         f"--data-root={d / 'data'}",
-        f"--exec-root={d / 'exec'}",
+        f"--exec-root={run / 'exec'}",
         "-H",
         host,
-        f"--pidfile={d / 'dockerd.pid'}",
+        f"--pidfile={run / 'dockerd.pid'}",
     ]
     rec = start("docker (private dockerd)", argv, log=ctx.home / "dockerd.log", cwd=ctx.home)
-    wait_ready(rec, lambda: docker_ping(host), timeout=60, what=f"GET {host} /_ping")
+    try:
+        wait_ready(rec, lambda: docker_ping(host), timeout=60, what=f"GET {host} /_ping")
+    except SandboxError:
+        unmount_under(d)
+        unmount_under(run)
+        raise
     note = f"private dockerd at {host}"
     if ctx.base_image is not None:
         note += f"; base image {ctx.base_image(host)}"
-    return Started("docker", rec, {"DOCKER_HOST": host}, note=note, extra={"root": str(d)})
+    return Started(
+        "docker", rec, {"DOCKER_HOST": host}, note=note, extra={"roots": [str(d), str(run)]}
+    )
+
+
+def unmount_under(root: Path) -> None:
+    """Unmount what a stopped dockerd left mounted under its own directory (its data root,
+    netns files), deepest first."""
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    prefix = str(root.resolve())
+    points = [p[1] for p in (m.split() for m in mounts) if len(p) > 1]
+    for point in sorted(
+        (p for p in points if p == prefix or p.startswith(prefix + "/")), key=len, reverse=True
+    ):
+        subprocess.run(["umount", "-l", point], check=False, capture_output=True)
 
 
 STARTERS: dict[str, Callable[[Context], Started]] = {
