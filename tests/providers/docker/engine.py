@@ -1,0 +1,350 @@
+"""A private Docker engine for tests, demos and the sandbox, and a locally built base image.
+
+``PrivateDockerd(root)`` runs ``dockerd`` with everything under ``root`` (data and exec roots,
+unix socket, pid file, config file, log), no ``docker0`` bridge, no iptables rules, and a default
+address pool inside 198.18.0.0/15; it never touches a system engine or socket. ``start()`` waits
+(bounded) until ``/_ping`` answers; ``stop()`` ends the daemon by its PID and unmounts what it
+left mounted under ``root``.
+
+``ensure_base_image(client)`` gives the engine ``local/busybox:1`` without any registry: it
+downloads Debian's ``busybox-static`` package, unpacks it, builds a tiny root file system with
+the busybox applets as symlinks, and imports it. The rootfs tarball is cached, and an engine
+that already has the tag is left alone.
+
+Written to move as is into a sandbox module: it imports only the standard library (and takes a
+docker SDK client as an argument).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+DEFAULT_POOL = "198.18.0.0/15"
+BASE_IMAGE = "local/busybox:1"
+APPLETS = (
+    "sh",
+    "sleep",
+    "httpd",
+    "cat",
+    "echo",
+    "wget",
+    "env",
+    "ls",
+    "mkdir",
+    "touch",
+    "rm",
+    "true",
+    "false",
+    "test",
+    "printf",
+    "id",
+    "hostname",
+)
+"""The busybox applets the base image links in ``/bin`` (httpd and wget serve and probe)."""
+
+
+class DockerdError(RuntimeError):
+    """The private engine could not start (the message says why and where its log is)."""
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        sock.connect(str(self._path))
+        self.sock = sock
+
+
+def _ping(sock_path: Path, timeout: float = 1.0) -> bool:
+    conn = _UnixHTTPConnection(sock_path, timeout)
+    try:
+        conn.request("GET", "/_ping")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    # A zombie child (exited, not yet reaped) is not alive for our purposes.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _mounts_under(root: Path) -> list[str]:
+    """Mount points at or below ``root`` (deepest first)."""
+    prefix = str(root.resolve())
+    found = []
+    with open("/proc/self/mountinfo") as info:
+        for line in info:
+            point = line.split()[4].encode().decode("unicode_escape")
+            if point == prefix or point.startswith(prefix + "/"):
+                found.append(point)
+    return sorted(found, key=len, reverse=True)
+
+
+class PrivateDockerd:
+    """A ``dockerd`` of our own under ``root``; see the module docstring.
+
+    ``default_pool`` is the address pool for networks created without a subnet (tests always
+    give one; this keeps the fallback inside 198.18.0.0/15 too).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        dockerd: str = "dockerd",
+        default_pool: str = DEFAULT_POOL,
+        start_timeout: float = 30.0,
+        stop_timeout: float = 30.0,
+    ) -> None:
+        self.root = Path(os.path.abspath(root))
+        self.dockerd = dockerd
+        self.default_pool = default_pool
+        self.start_timeout = start_timeout
+        self.stop_timeout = stop_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def socket_path(self) -> Path:
+        return self.root / "docker.sock"
+
+    @property
+    def docker_host(self) -> str:
+        """The ``DOCKER_HOST`` URL of this engine: ``unix://<root>/docker.sock``."""
+        return f"unix://{self.socket_path}"
+
+    @property
+    def exec_root(self) -> Path:
+        return self.root / "exec"
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / "dockerd.log"
+
+    @property
+    def pid(self) -> int | None:
+        """The daemon's PID while it runs (ours), else None."""
+        if self.process is None or self.process.poll() is not None:
+            return None
+        return self.process.pid
+
+    def command(self) -> list[str]:
+        """The dockerd command line."""
+        return [
+            self.dockerd,
+            "--config-file",
+            str(self.root / "daemon.json"),
+            "--iptables=false",
+            "--ip6tables=false",
+            "--bridge=none",
+            "--storage-driver=overlay2",
+            f"--default-address-pool=base={self.default_pool},size=24",
+            f"--data-root={self.root / 'data'}",
+            f"--exec-root={self.exec_root}",
+            f"--pidfile={self.root / 'dockerd.pid'}",
+            "-H",
+            self.docker_host,
+        ]
+
+    def start(self) -> None:
+        """Start the daemon and wait until ``/_ping`` answers (at most ``start_timeout``).
+
+        Raises:
+            DockerdError: ``dockerd`` is not installed, exits, or does not answer in time (the
+                daemon is stopped again and the message quotes its log).
+        """
+        if self.process is not None:
+            raise DockerdError(f"the engine under {self.root} is already started")
+        if shutil.which(self.dockerd) is None:
+            raise DockerdError(
+                f"'{self.dockerd}' is not installed (Debian: apt-get install -y docker.io)"
+            )
+        self.root.mkdir(parents=True, exist_ok=True)
+        # An empty config file of our own: /etc/docker/daemon.json must not apply.
+        (self.root / "daemon.json").write_text("{}\n")
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # a Ctrl-C in the terminal does not reach it first
+            )
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                raise DockerdError(
+                    f"dockerd exited with status {self.process.returncode}:\n{self._tail()}"
+                )
+            if self.socket_path.exists() and _ping(self.socket_path):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise DockerdError(
+            f"dockerd did not answer on {self.socket_path} within {self.start_timeout:g} s:\n"
+            f"{self._tail()}"
+        )
+
+    def _tail(self, lines: int = 15) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:]) + f"\n(log: {self.log_path})"
+
+    def _containerd_pid(self) -> int | None:
+        pidfile = self.exec_root / "containerd" / "containerd.pid"
+        try:
+            return int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def stop(self) -> None:
+        """Stop the daemon by PID (SIGTERM, then SIGKILL after ``stop_timeout``), then the
+        containerd it started if that outlived it, then unmount what is left under ``root``
+        (``<exec-root>/netns/default`` and the like). Safe to call twice."""
+        process, self.process = self.process, None
+        containerd = self._containerd_pid()
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+        if containerd is not None and _alive(containerd):
+            # Started by our dockerd (its pid file is under our exec root): ours to end.
+            os.kill(containerd, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while _alive(containerd) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _alive(containerd):
+                os.kill(containerd, signal.SIGKILL)
+        for point in _mounts_under(self.root):
+            subprocess.run(["umount", "-l", point], check=False, capture_output=True)
+
+    def __enter__(self) -> PrivateDockerd:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mcp-iac" / "busybox"
+
+
+def _add_dir(tar: tarfile.TarFile, name: str, mode: int = 0o755) -> None:
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.DIRTYPE
+    info.mode = mode
+    tar.addfile(info)
+
+
+def _add_file(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mode = mode
+    tar.addfile(info, io.BytesIO(data))
+
+
+def busybox_rootfs(cache_dir: Path | None = None) -> Path:
+    """The base image's root file system as a tarball, built once and cached.
+
+    Raises:
+        RuntimeError: ``apt-get download busybox-static`` or ``dpkg-deb`` failed.
+    """
+    cache = cache_dir or _cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    tarball = cache / "busybox-rootfs.tar"
+    if tarball.exists():
+        return tarball
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        work = Path(tmp)
+        steps = (
+            ["apt-get", "download", "-o", "APT::Sandbox::User=root", "busybox-static"],
+            ["sh", "-c", "dpkg-deb -x busybox-static_*.deb unpacked"],
+        )
+        for argv in steps:
+            done = subprocess.run(argv, cwd=work, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr.strip()}")
+        busybox = (work / "unpacked" / "bin" / "busybox").read_bytes()
+        partial = work / "rootfs.tar"
+        with tarfile.open(partial, "w") as tar:
+            for name in ("bin", "etc", "root", "var", "var/www", "proc", "sys", "dev"):
+                _add_dir(tar, name)
+            _add_dir(tar, "tmp", 0o1777)
+            _add_file(tar, "bin/busybox", busybox, 0o755)
+            for applet in APPLETS:
+                link = tarfile.TarInfo(f"bin/{applet}")
+                link.type = tarfile.SYMTYPE
+                link.linkname = "busybox"
+                tar.addfile(link)
+            _add_file(tar, "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+            _add_file(tar, "etc/group", b"root:x:0:\n")
+        os.replace(partial, tarball)
+    return tarball
+
+
+def ensure_base_image(client: Any, tag: str = BASE_IMAGE, *, cache_dir: Path | None = None) -> str:
+    """Make sure the engine behind ``client`` (a ``docker.DockerClient``) has image ``tag``, a
+    busybox base (``CMD ["sh"]``, ``PATH=/bin``); returns its image id. Idempotent.
+
+    Raises:
+        RuntimeError: the busybox package could not be fetched or unpacked.
+        docker.errors.APIError: the engine refused the import.
+    """
+    from docker.errors import ImageNotFound  # the caller brings the SDK
+
+    try:
+        return str(client.images.get(tag).id)
+    except ImageNotFound:
+        pass
+    repository, _, version = tag.rpartition(":")
+    if not repository or "/" in version:
+        repository, version = tag, "latest"
+    tarball = busybox_rootfs(cache_dir)
+    answer = client.api.import_image_from_file(
+        str(tarball),
+        repository=repository,
+        tag=version,
+        changes=['CMD ["sh"]', "ENV PATH=/bin"],
+    )
+    with contextlib.suppress(ValueError, TypeError):
+        status = json.loads(answer.strip().splitlines()[-1]).get("status", "")
+        if status.startswith("sha256:"):
+            return str(status)
+    return str(client.images.get(tag).id)
