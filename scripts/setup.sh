@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install mcp-iac with its development tools (idempotent).
+# Create .venv and install mcp-iac with its development tools, plus the system packages the
+# real backends need (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
@@ -17,3 +18,4 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+./scripts/system-deps.sh
