@@ -67,4 +67,8 @@ def status(json: JsonOpt = False) -> None:
         out.print(f"  {mark} {row.service}{pid}: {escape(row.detail)}")
 
 
-_base_image = None  # the demo's base image loader comes with the Docker provider
+def _base_image(docker_host: str) -> str:
+    """Load the demo's base image into a private engine the sandbox started."""
+    from mcp_iac.sandbox import load_base_image  # noqa: PLC0415  # imports the docker SDK
+
+    return load_base_image(docker_host)
