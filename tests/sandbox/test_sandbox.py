@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -65,7 +66,7 @@ def test_up_starts_moto_writes_its_server_and_down_stops_exactly_that_process(
     assert not alive(proc)
     assert "aws" not in discover(tmp_path, environ={})
     assert "mine" in discover(tmp_path, environ={})
-    assert not (tmp_path / ".mcp-iac" / "sandbox" / "sandbox.json").exists()
+    assert [r.running for r in box.status()] == [False, False, False]
 
 
 def test_down_never_signals_a_process_whose_pid_was_reused(tmp_path: Path) -> None:
@@ -126,3 +127,39 @@ def test_up_starts_a_private_dockerd_when_no_engine_answers_and_down_cleans_it_u
     assert not [
         line for line in Path("/proc/mounts").read_text().splitlines() if str(tmp_path) in line
     ]
+
+
+def _tls(ca: str) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca)
+
+
+def test_up_serves_the_opnsense_emulator_over_verified_tls_and_keeps_its_config(
+    tmp_path: Path,
+) -> None:
+    import httpx2
+
+    box = Sandbox(tmp_path)
+    try:
+        [started] = box.up(["opnsense"])
+        env = started.env
+        auth = (env["OPNSENSE_API_KEY"], env["OPNSENSE_API_SECRET"])
+        with httpx2.Client(verify=_tls(env["OPNSENSE_CA_BUNDLE"]), auth=auth) as http:
+            info = http.get(env["OPNSENSE_URL"] + "/api/core/firmware/info").json()
+            assert info["product_version"].startswith("26.1")
+            saved = http.post(
+                env["OPNSENSE_URL"] + "/api/firewall/alias/addItem",
+                json={"alias": {"name": "kept", "type": "host", "content": "198.18.0.1"}},
+            ).json()
+            assert saved["result"] == "saved"
+        first_url = env["OPNSENSE_URL"]
+    finally:
+        box.down()
+    try:
+        [again] = box.up(["opnsense"])  # same credentials; the alias survived the restart
+        assert again.env["OPNSENSE_API_KEY"] == auth[0]
+        with httpx2.Client(verify=_tls(again.env["OPNSENSE_CA_BUNDLE"]), auth=auth) as http:
+            rows = http.get(again.env["OPNSENSE_URL"] + "/api/firewall/alias/searchItem").json()
+        assert "kept" in [r["name"] for r in rows["rows"]]
+        assert again.env["OPNSENSE_URL"] == first_url or again.port != started.port
+    finally:
+        box.down()

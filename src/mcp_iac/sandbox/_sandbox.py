@@ -21,6 +21,7 @@ from ._process import ProcessRecord, SandboxError, alive, stop
 from ._services import STARTERS, Context, Started, unmount_under
 
 SERVICES = tuple(STARTERS)
+_REMEMBERED = ("port", "key", "secret")
 """The stand-ins, in the order they start: opnsense, aws, docker."""
 
 
@@ -87,7 +88,8 @@ class Sandbox:
         self.home.mkdir(parents=True, exist_ok=True)
         data = self._load()
         running: dict[str, Any] = data.setdefault("services", {})
-        ctx = Context(self.root, self.home, running, self.environ, base_image)
+        remembered = {**data.get("previous", {}), **running}
+        ctx = Context(self.root, self.home, remembered, self.environ, base_image)
         started: list[Started] = []
         try:
             for name in wanted:
@@ -142,8 +144,12 @@ class Sandbox:
         removed = remove_servers(self.root / PROJECT_FILE, data.get("servers", []))
         if removed:
             on_progress(f"removed from {PROJECT_FILE}: {', '.join(removed)}")
-        if self.record_file.exists():
-            self.record_file.unlink()
+        if data:
+            # ports and credentials are offered again to the next `up`
+            previous = data.get("previous", {})
+            for name, entry in data.get("services", {}).items():
+                previous[name] = {k: entry[k] for k in _REMEMBERED if k in entry}
+            self._save({"previous": previous})
         return stopped
 
     def status(self) -> list[ServiceStatus]:
