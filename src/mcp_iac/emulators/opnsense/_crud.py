@@ -145,7 +145,7 @@ def toggle_items(fw: Firewall, component: Component, call: Call) -> JSON:
         elif wanted is not None:
             result["changed"] = False
             break
-        elif record.get(name, "") == on:
+        elif (record.get(name, "") == "1") == (name == "enabled"):
             result["result"], record[name] = "Disabled", off
         else:
             result["result"], record[name] = "Enabled", on
@@ -299,4 +299,4 @@ def _passes_filters(component: Component, record: Record, call: Call) -> bool:
 def _matches(token: str, uuid: str, row: Mapping[str, str]) -> bool:
     if is_uuid(token):
         return any(token.lower() in value.lower().split(",") for value in (uuid, *row.values()))
-    return any(token.lower() in value.lower() for value in row.values())
+    return any(token.lower() in value.lower() for key, value in row.items() if key != "uuid")

@@ -46,7 +46,8 @@ def search_row(
 ) -> dict[str, str]:
     """One flat ``search*`` row.
 
-    ``percent`` (26.1 and later): raw keys in the field, descriptions in ``%field``. Before,
+    ``percent`` (26.1 and later): raw keys in the field, descriptions in ``%field`` (where
+    they differ from the keys). Before,
     list fields held the labels of the selected options joined with ``,`` (the blank option's
     label when nothing is selected, as ``UIModelGrid`` did).
     """
@@ -61,7 +62,9 @@ def search_row(
             row[name] = value
         elif percent:
             row[name] = value
-            row[f"%{name}"] = ", ".join(field.labels(value, site))
+            described = ", ".join(field.labels(value, site))
+            if described != value:
+                row[f"%{name}"] = described
         elif value == "" and field.is_list() and not field.required and not field.multiple:
             row[name] = field.blank_label()
         else:

@@ -360,7 +360,7 @@ D_NAT: Final = Component(
     post_key="rule",
     fields=(
         ("sequence", SEQUENCE),
-        ("disabled", Boolean(default="0")),
+        ("disabled", Boolean()),
         ("nordr", Boolean()),
         ("interface", Interfaces(multiple=True)),
         (
