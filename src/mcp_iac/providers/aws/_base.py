@@ -70,6 +70,11 @@ class AwsHandler(ABC, Generic[PropsT, OutT]):
     def tags_of(self, raw: Raw) -> dict[str, str]:
         """All tags of a fetched object."""
 
+    def owned(self, raw: Raw, idempotency_key: str | None) -> bool:
+        """True when the fetched object was made by mcp-iac (with ``idempotency_key``, if
+        given)."""
+        return has_key(self.tags_of(raw), idempotency_key)
+
     @abstractmethod
     def observe(self, raw: Raw, hint: PropsT | None) -> Observed[PropsT, OutT]:
         """A fetched object in the user's terms; ``hint`` (the last known properties) only
@@ -79,9 +84,9 @@ class AwsHandler(ABC, Generic[PropsT, OutT]):
     async def make(self, ctx: CreateContext, props: PropsT) -> str:
         """Create the object with the key tags (one call where AWS allows); return its id."""
 
-    async def configure(self, id_: str, props: PropsT) -> None:
+    async def configure(self, ctx: CreateContext, id_: str, props: PropsT) -> None:
         """Calls that complete a new object (rules, attributes); must converge when repeated."""
-        del id_, props
+        del ctx, id_, props
 
     async def settle(self, id_: str, props: PropsT) -> None:
         """Wait until AWS reports the object ready (bounded by the settings' wait_timeout)."""
@@ -129,7 +134,7 @@ class AwsHandler(ABC, Generic[PropsT, OutT]):
         made = not found
         id_ = await self.make(ctx, props) if made else found[0]
         try:
-            await self.configure(id_, props)
+            await self.configure(ctx, id_, props)
             await self.settle(id_, props)
         except ProviderError as exc:
             if made and not exc.retryable:
@@ -179,13 +184,11 @@ class AwsHandler(ABC, Generic[PropsT, OutT]):
             raw = await self.fetch(id_)
             if raw is None:
                 continue
-            tags = self.tags_of(raw)
-            if not has_key(tags, idempotency_key):
+            if not self.owned(raw, idempotency_key):
                 continue
             observed = self.observe(raw, None)
-            found.append(
-                Observed(observed.id, observed.properties, observed.outputs, tags.get(NAME_TAG, ""))
-            )
+            name = self.tags_of(raw).get(NAME_TAG, "")
+            found.append(Observed(observed.id, observed.properties, observed.outputs, name))
         return found
 
 

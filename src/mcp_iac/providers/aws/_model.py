@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -35,14 +35,31 @@ class Model(BaseModel):
 class Nested(Model):
     """A model inside a property (a security group rule, a listener, an alias target).
 
-    Serialized minimally: fields that are None or empty are left out, so what ``read`` reports
-    compares equal to what a user wrote without spelling out every default.
+    Serialized with the fields that were set only, so a value read back from AWS can be shaped
+    like the one the user declared (:meth:`shaped`) and compare equal to it, whether or not the
+    user spelled out the defaults.
     """
 
     @model_serializer(mode="wrap")
-    def _minimal(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data = handler(self)
-        return {k: v for k, v in data.items() if v is not None and v not in ([], {})}
+    def _as_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        fields = type(self).model_fields
+        names = {info.alias or name: name for name, info in fields.items()}
+        return {k: v for k, v in data.items() if names.get(k, k) in self.model_fields_set}
+
+    @classmethod
+    def shaped(cls, data: dict[str, Any], like: Nested | None) -> Self:
+        """``data`` (wire names) as a model whose set fields are those ``like`` (the declared
+        value) set, plus every field whose value is not its default."""
+        kept: dict[str, Any] = {}
+        for name, info in cls.model_fields.items():
+            key = info.alias or name
+            if key not in data:
+                continue
+            declared = like is not None and name in like.model_fields_set
+            if declared or data[key] != info.get_default(call_default_factory=True):
+                kept[key] = data[key]
+        return cls.model_validate(kept)
 
 
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:

@@ -171,7 +171,7 @@ class SecurityGroupHandler(AwsHandler[SecurityGroupProperties, SecurityGroupOutp
         )
         return str(answer["GroupId"])
 
-    async def configure(self, id_: str, props: SecurityGroupProperties) -> None:
+    async def configure(self, ctx: CreateContext, id_: str, props: SecurityGroupProperties) -> None:
         await self._sync_rules(id_, await self.existing(id_), props)
 
     async def _sync_rules(self, id_: str, raw: Raw, props: SecurityGroupProperties) -> None:

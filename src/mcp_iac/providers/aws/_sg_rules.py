@@ -182,9 +182,9 @@ def rule_changes(actual: dict[Atom, str | None], desired: dict[Atom, str | None]
     )
 
 
-def _rule(atoms: Sequence[Atom], description: str | None, group_id: str) -> Rule:
+def _rule(atoms: Sequence[Atom], description: str | None, group_id: str, like: Rule | None) -> Rule:
     first = atoms[0]
-    return Rule.model_validate(
+    return Rule.shaped(
         {
             "protocol": _user_protocol(first.protocol),
             "fromPort": first.from_port,
@@ -195,7 +195,8 @@ def _rule(atoms: Sequence[Atom], description: str | None, group_id: str) -> Rule
                 SELF if a.source == group_id else a.source for a in atoms if a.kind == "group"
             ],
             "description": description,
-        }
+        },
+        like,
     )
 
 
@@ -213,10 +214,10 @@ def rules_from(
         by_description: dict[str | None, list[Atom]] = {}
         for atom in present:
             by_description.setdefault(left.pop(atom), []).append(atom)
-        out.extend(_rule(atoms, d, group_id) for d, atoms in by_description.items())
+        out.extend(_rule(atoms, d, group_id, wanted) for d, atoms in by_description.items())
     grouped: dict[tuple[str, int | None, int | None, str | None], list[Atom]] = {}
     for atom, description in left.items():
         key = (atom.protocol, atom.from_port, atom.to_port, description)
         grouped.setdefault(key, []).append(atom)
-    out.extend(_rule(atoms, key[3], group_id) for key, atoms in grouped.items())
+    out.extend(_rule(atoms, key[3], group_id, None) for key, atoms in grouped.items())
     return out

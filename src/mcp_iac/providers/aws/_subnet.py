@@ -131,7 +131,7 @@ class SubnetHandler(AwsHandler[SubnetProperties, SubnetOutputs]):
         )
         return str(answer["Subnet"]["SubnetId"])
 
-    async def configure(self, id_: str, props: SubnetProperties) -> None:
+    async def configure(self, ctx: CreateContext, id_: str, props: SubnetProperties) -> None:
         raw = await self.existing(id_)
         await self._public_ip(id_, raw, props)
 

@@ -137,7 +137,7 @@ class VpcHandler(AwsHandler[VpcProperties, VpcOutputs]):
         )
         return str(answer["Vpc"]["VpcId"])
 
-    async def configure(self, id_: str, props: VpcProperties) -> None:
+    async def configure(self, ctx: CreateContext, id_: str, props: VpcProperties) -> None:
         raw = await self.existing(id_)
         await self._attributes(id_, raw, props)
 
