@@ -11,10 +11,11 @@ followed by the component's apply action. The firmware version is probed once
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
-import anyio.lowlevel
 import httpx2
 
 from mcp_iac.core import ProviderError
@@ -53,46 +54,65 @@ class OpnsenseClient:
         self.written: set[str] = set()
         self._transport = transport
         self._verify = tls_verification(settings)
-        self._http: httpx2.AsyncClient | None = None
-        self._loop: object = None
+        self._active: ContextVar[httpx2.AsyncClient | None] = ContextVar(
+            f"opnsense-http-{id(self)}", default=None
+        )
         self._version: Version | None = None
+        self._plugins: dict[str, bool] = {}
 
     # --- transport -----------------------------------------------------------------------
 
-    def _client(self) -> httpx2.AsyncClient:
-        # Pooled connections belong to the event loop that opened them: a client used from
-        # another loop (a test's fresh loop) gets a fresh pool.
-        loop = anyio.lowlevel.current_token()
-        if self._http is None or self._loop is not loop:
-            self._http = httpx2.AsyncClient(
-                base_url=self.url,
-                auth=httpx2.BasicAuth(
-                    self.settings.api_key.get_secret_value(),
-                    self.settings.api_secret.get_secret_value(),
-                ),
-                verify=self._verify,
-                timeout=self.settings.timeout,
-                headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
-                transport=self._transport,
-                follow_redirects=False,
-            )
-            self._loop = loop
-        return self._http
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[None]:
+        """Share one connection pool between the calls made inside (one operation's calls);
+        it is closed on the way out, so nothing outlives the operation. Nests."""
+        if self._active.get() is not None:
+            yield
+            return
+        async with httpx2.AsyncClient(
+            base_url=self.url,
+            auth=httpx2.BasicAuth(
+                self.settings.api_key.get_secret_value(),
+                self.settings.api_secret.get_secret_value(),
+            ),
+            verify=self._verify,
+            timeout=self.settings.timeout,
+            headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
+            transport=self._transport,
+            follow_redirects=False,
+        ) as http:
+            token = self._active.set(http)
+            try:
+                yield
+            finally:
+                self._active.reset(token)
 
-    async def aclose(self) -> None:
-        """Close pooled connections."""
-        if self._http is not None:
-            http, self._http = self._http, None
-            await http.aclose()
-
-    async def call(self, endpoint: Endpoint, *args: str, body: Any = None) -> Any:
-        """Call ``endpoint`` (path parameters ``args``); the parsed JSON answer.
+    async def call(
+        self, endpoint: Endpoint, *args: str, body: Any = None, subject: str = ""
+    ) -> Any:
+        """Call ``endpoint`` (path parameters ``args``); the parsed JSON answer. Errors start
+        with ``subject`` (what the call was for) when given.
 
         Raises:
             ProviderError: no answer, an HTTP error status, or an answer that is not JSON.
         """
+        http = self._active.get()
+        if http is None:
+            async with self.session():
+                return await self.call(endpoint, *args, body=body, subject=subject)
+        try:
+            return await self._call(http, endpoint, args, body)
+        except ProviderError as exc:
+            if not subject:
+                raise
+            raise ProviderError(
+                exc.code, f"{subject}: {exc.reason}", retryable=exc.retryable, details=exc.details
+            ) from exc
+
+    async def _call(
+        self, http: httpx2.AsyncClient, endpoint: Endpoint, args: tuple[str, ...], body: Any
+    ) -> Any:
         path = endpoint.url_path(*args)
-        http = self._client()
         try:
             if endpoint.method == "GET":
                 response = await http.get(path)
@@ -142,13 +162,27 @@ class OpnsenseClient:
             self._version = Version.parse(str(text))
         except ValueError as exc:
             raise unexpected(self.url, str(FIRMWARE_INFO), info) from exc
+        plugins = info.get("plugin")
+        if isinstance(plugins, list):
+            self._plugins = {
+                str(p["name"]): str(p.get("installed")) == "1"
+                for p in plugins
+                if isinstance(p, Mapping) and "name" in p
+            }
         return self._version
+
+    def plugin_installed(self, package: str) -> bool | None:
+        """Whether the firmware probe listed plugin ``package`` as installed; None when it did
+        not list it (an offline firewall lists no plugins: its endpoints then tell)."""
+        return self._plugins.get(package)
 
     # --- MVC records ---------------------------------------------------------------------
 
-    async def get_item(self, component: Component, uuid: str) -> dict[str, Any] | None:
+    async def get_item(
+        self, component: Component, uuid: str, *, subject: str = ""
+    ) -> dict[str, Any] | None:
         """The record ``uuid`` with option fields as option maps; None when there is none."""
-        answer = await self.call(component.get, uuid)
+        answer = await self.call(component.get, uuid, subject=subject)
         if isinstance(answer, list) and not answer:  # OPNsense's way of saying "no such uuid"
             return None
         record = answer.get(component.post_key) if isinstance(answer, Mapping) else None
@@ -171,7 +205,9 @@ class OpnsenseClient:
             ProviderError: ``VALIDATION``/``CONFLICT`` naming the user's properties when
                 OPNsense rejects the values.
         """
-        answer = await self.call(component.set, uuid, body={component.post_key: dict(fields)})
+        answer = await self.call(
+            component.set, uuid, body={component.post_key: dict(fields)}, subject=subject
+        )
         if not isinstance(answer, Mapping):
             raise unexpected(subject, str(component.set), answer)
         if answer.get("result") != "saved":
@@ -184,7 +220,7 @@ class OpnsenseClient:
         Raises:
             ProviderError: ``CONFLICT`` when OPNsense refuses (the record is in use).
         """
-        answer = await self.call(component.delete, uuid)
+        answer = await self.call(component.delete, uuid, subject=subject)
         result = answer.get("result") if isinstance(answer, Mapping) else None
         if result == "deleted":
             self.written.add(component.name)
@@ -196,9 +232,9 @@ class OpnsenseClient:
             f"{subject}: OPNsense refused to delete {component.title} {uuid}: {answer!r}",
         )
 
-    async def search(self, component: Component) -> list[dict[str, Any]]:
+    async def search(self, component: Component, *, subject: str = "") -> list[dict[str, Any]]:
         """Every record's search row (flat strings; ``uuid`` included)."""
-        answer = await self.call(component.search, body=_SEARCH_ALL)
+        answer = await self.call(component.search, body=_SEARCH_ALL, subject=subject)
         rows = answer.get("rows") if isinstance(answer, Mapping) else None
         if not isinstance(rows, list):
             raise unexpected(self.url, str(component.search), answer)
@@ -213,7 +249,7 @@ class OpnsenseClient:
         """
         if component.apply is None:
             return
-        answer = await self.call(component.apply)
+        answer = await self.call(component.apply, subject=subject)
         status = answer.get("status", answer.get("result")) if isinstance(answer, Mapping) else None
         if isinstance(status, str) and status.strip().lower() in _FAILED:
             raise ProviderError(

@@ -185,7 +185,7 @@ def _said(body: Any) -> str:
     if isinstance(body, Mapping):
         for key in ("errorMessage", "message"):
             if isinstance(body.get(key), str):
-                return str(body[key])
+                return " ".join(str(body[key]).split())
     return ""
 
 

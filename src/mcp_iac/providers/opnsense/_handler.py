@@ -35,6 +35,7 @@ from mcp_iac.sdk import CreateContext, Created, Observed, TypeSpec
 
 from ._client import OpnsenseClient
 from ._endpoints import Component
+from ._errors import missing_endpoint
 from ._values import Equivalence
 
 PropsT = TypeVar("PropsT", bound=BaseModel)
@@ -149,93 +150,110 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
         return f"{self.spec.type} '{name}'"
 
     async def create(self, ctx: CreateContext, props: PropsT) -> Created[OutT]:
-        component = self.component_for(props)
-        subject = self.subject(ctx.name)
-        await self.require(component, subject)
-        uuid_ = key_uuid(ctx.idempotency_key)
-        record = await self.client.get_item(component, uuid_)
-        if record is None:
-            await self.check(props, subject)
-            await self.client.set_item(
-                component, uuid_, self.fields(props), subject=subject, properties=self.field_paths
-            )
-        await self.client.apply(component, subject=subject)
-        record = await self._must_read(component, uuid_, subject)
-        return Created(self.id_of(component, uuid_), self.outputs_of(uuid_, record))
+        async with self.client.session():  # one connection pool per operation, closed after
+            component = self.component_for(props)
+            subject = self.subject(ctx.name)
+            await self.require(component, subject)
+            uuid_ = key_uuid(ctx.idempotency_key)
+            record = await self.client.get_item(component, uuid_, subject=subject)
+            if record is None:
+                await self.check(props, subject)
+                await self.client.set_item(
+                    component,
+                    uuid_,
+                    self.fields(props),
+                    subject=subject,
+                    properties=self.field_paths,
+                )
+            await self.client.apply(component, subject=subject)
+            record = await self._must_read(component, uuid_, subject)
+            return Created(self.id_of(component, uuid_), self.outputs_of(uuid_, record))
 
     async def read(self, id_: str, props: PropsT | None) -> Observed[PropsT, OutT] | None:
-        where = self.locate(id_)
-        if where is None:
-            return None
-        component, uuid_ = where
-        record = await self.client.get_item(component, uuid_)
-        if record is None:
-            return None
-        observed = self._as_declared(self.decode(component, record), props)
-        return Observed(id_, observed, self.outputs_of(uuid_, record))
+        async with self.client.session():
+            where = self.locate(id_)
+            if where is None:
+                return None
+            component, uuid_ = where
+            record = await self.client.get_item(component, uuid_, subject=self.subject(id_))
+            if record is None:
+                return None
+            observed = self._as_declared(self.decode(component, record), props)
+            return Observed(id_, observed, self.outputs_of(uuid_, record))
 
     async def update(self, id_: str, old: PropsT, new: PropsT) -> OutT:
-        subject = self.subject(id_)
-        where = self.locate(id_)
-        if where is None:
-            raise ProviderError("NOT_FOUND", f"{subject}: not an id of this type")
-        component, uuid_ = where
-        if component is not self.component_for(new):
-            raise ProviderError(
-                "VALIDATION",
-                f"{subject}: cannot move to a {self.component_for(new).title} in place",
+        async with self.client.session():
+            subject = self.subject(id_)
+            where = self.locate(id_)
+            if where is None:
+                raise ProviderError("NOT_FOUND", f"{subject}: not an id of this type")
+            component, uuid_ = where
+            if component is not self.component_for(new):
+                raise ProviderError(
+                    "VALIDATION",
+                    f"{subject}: cannot move to a {self.component_for(new).title} in place",
+                )
+            if await self.client.get_item(component, uuid_, subject=subject) is None:
+                raise ProviderError(
+                    "NOT_FOUND", f"{subject}: the {component.title} no longer exists"
+                )
+            await self.check(new, subject)
+            await self.client.set_item(
+                component, uuid_, self.fields(new), subject=subject, properties=self.field_paths
             )
-        if await self.client.get_item(component, uuid_) is None:
-            raise ProviderError("NOT_FOUND", f"{subject}: the {component.title} no longer exists")
-        await self.check(new, subject)
-        await self.client.set_item(
-            component, uuid_, self.fields(new), subject=subject, properties=self.field_paths
-        )
-        await self.client.apply(component, subject=subject)
-        record = await self._must_read(component, uuid_, subject)
-        return self.outputs_of(uuid_, record)
+            await self.client.apply(component, subject=subject)
+            record = await self._must_read(component, uuid_, subject)
+            return self.outputs_of(uuid_, record)
 
     async def delete(self, id_: str, props: PropsT | None) -> None:
-        where = self.locate(id_)
-        if where is None:
-            return
-        component, uuid_ = where
-        subject = self.subject(id_)
-        await self.client.delete_item(component, uuid_, subject=subject)
-        # Also when it was already gone: the attempt that deleted it may have died unapplied.
-        await self.client.apply(component, subject=subject)
+        async with self.client.session():
+            where = self.locate(id_)
+            if where is None:
+                return
+            component, uuid_ = where
+            subject = self.subject(id_)
+            await self.client.delete_item(component, uuid_, subject=subject)
+            # Also when it was already gone: the attempt that deleted it may have died unapplied.
+            await self.client.apply(component, subject=subject)
 
     async def list(
         self, idempotency_key: str | None = None
     ) -> builtins.list[Observed[PropsT, OutT]]:
-        found: builtins.list[Observed[PropsT, OutT]] = []
-        version = await self.client.version()
-        for component in self.components():
-            if component.since is not None and version < component.since:
-                continue  # this firmware cannot hold records of it
-            if idempotency_key is not None:
-                uuids = [key_uuid(idempotency_key)]
-            else:
-                rows = await self.client.search(component)
-                uuids = [str(r["uuid"]) for r in rows if made_here(str(r.get("uuid", "")))]
-            for uuid_ in uuids:
-                item = await self.read(self.id_of(component, uuid_), None)
-                if item is not None:
-                    found.append(item)
-        return found
+        async with self.client.session():
+            found: builtins.list[Observed[PropsT, OutT]] = []
+            version = await self.client.version()
+            for component in self.components():
+                if component.since is not None and version < component.since:
+                    continue  # this firmware cannot hold records of it
+                if idempotency_key is not None:
+                    uuids = [key_uuid(idempotency_key)]
+                else:
+                    rows = await self.client.search(component, subject=self.spec.type)
+                    uuids = [str(r["uuid"]) for r in rows if made_here(str(r.get("uuid", "")))]
+                for uuid_ in uuids:
+                    item = await self.read(self.id_of(component, uuid_), None)
+                    if item is not None:
+                        found.append(item)
+            return found
 
     # --- helpers -------------------------------------------------------------------------
 
     async def require(self, component: Component, subject: str) -> None:
-        """Refuse a component the firewall's release does not have yet.
+        """Refuse a component the firewall's release does not have yet, or whose plugin the
+        firmware says is not installed.
 
         Raises:
-            ProviderError: ``VALIDATION`` saying which release is needed.
+            ProviderError: ``VALIDATION`` saying which release or plugin is needed.
         """
-        if component.since is None:
-            return
         version = await self.client.version()
-        if version >= component.since:
+        if component.plugin is not None and self.client.plugin_installed(component.plugin) is False:
+            raise ProviderError(
+                "VALIDATION",
+                f"{subject}: "
+                + missing_endpoint(url=self.client.url, endpoint=component.get, version=version),
+                details={"missing_endpoint": component.get.path, "plugin": component.plugin},
+            )
+        if component.since is None or version >= component.since:
             return
         message = (
             f"{component.title}s need OPNsense {component.since.series} or later (that release "
@@ -246,7 +264,7 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
         raise ProviderError("VALIDATION", f"{subject}: {message}", details=details)
 
     async def _must_read(self, component: Component, uuid_: str, subject: str) -> dict[str, Any]:
-        record = await self.client.get_item(component, uuid_)
+        record = await self.client.get_item(component, uuid_, subject=subject)
         if record is None:
             raise ProviderError(
                 "UNAVAILABLE",

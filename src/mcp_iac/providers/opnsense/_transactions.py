@@ -79,6 +79,10 @@ class ConfigHistoryTransactions:
             raise ProviderError(
                 "CONFLICT", f"transaction '{transaction_id}' was committed; it cannot roll back"
             )
+        async with self.client.session():
+            await self._revert(transaction_id, state)
+
+    async def _revert(self, transaction_id: str, state: str | None) -> None:
         revision = transaction_id.split("#", 1)[0]
         status = await self.client.revert(revision)
         if status == "not_found":

@@ -1,0 +1,74 @@
+"""The opnsense provider keeps the iac/1 contract, every type, against the OPNsense emulator
+over HTTPS (TLS verified with the emulator's CA), in both MCP protocol eras."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import Client
+from opnsense_support import Pem, keys, settings_for
+
+from mcp_iac.emulators.opnsense import OpnsenseEmulator
+from mcp_iac.providers.opnsense import build_server
+from mcp_iac.sdk import ProviderClient, Sample, run_contract
+
+pytestmark = pytest.mark.anyio
+
+RANGE = "opnsense:service:dhcp:range"
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_every_type_passes_the_contract_suite_on_the_emulator(
+    emulator: OpnsenseEmulator, pem: Pem, mode: str
+) -> None:
+    async with Client(build_server(settings_for(emulator)), mode=mode) as client:
+        provider = ProviderClient(client, timeout=30)
+        subnet = await provider.create(
+            RANGE,
+            **keys(RANGE),
+            properties={"subnet": "198.18.30.0/24", "pools": ["198.18.30.10-198.18.30.99"]},
+        )
+        static = {
+            "subnet": subnet.id,
+            "macAddress": "02:00:5e:10:00:01",
+            "ipAddress": "198.18.30.5",
+        }
+        samples = {
+            "opnsense:service:dhcp:static": Sample(
+                properties=static, update={**static, "hostname": "printer"}
+            ),
+            "opnsense:security:certificate": Sample(
+                properties={
+                    "description": "web",
+                    "certificate": pem.certificate,
+                    "privateKey": pem.private_key,
+                },
+                update={
+                    "description": "web (renewed)",
+                    "certificate": pem.certificate,
+                    "privateKey": pem.private_key,
+                },
+            ),
+        }
+        try:
+            report = await run_contract(client, samples=samples)
+        finally:
+            await provider.delete(RANGE, subnet.id, {})
+    assert report.passed, report.render()
+    assert not [c for c in report.checks if c.status == "skipped"], report.render()
+    assert {c.type for c in report.checks if c.type} == {
+        "opnsense:network:vlan",
+        "opnsense:firewall:alias",
+        "opnsense:firewall:rule",
+        "opnsense:firewall:nat",
+        "opnsense:service:haproxy:server",
+        "opnsense:service:haproxy:backend",
+        "opnsense:service:haproxy:frontend",
+        "opnsense:service:dns:override",
+        "opnsense:service:dhcp:range",
+        "opnsense:service:dhcp:static",
+        "opnsense:security:certificate",
+    }
+    # Every write was applied, and the suite left nothing behind.
+    assert emulator.pending() == set()
+    for component in emulator.components():
+        assert emulator.records(component) == {}, component
