@@ -157,7 +157,7 @@ def load_project_file(path: Path) -> dict[str, ServerConfig]:
         raise ConfigError(f"invalid YAML{where}", location=Location(file=str(path))) from None
     if not isinstance(doc, dict):
         raise ConfigError("expected a mapping with 'servers'", location=Location(file=str(path)))
-    unknown = set(doc) - {"servers", "patterns", "policies", "state"}
+    unknown = set(doc) - {"servers", "patterns", "policies", "state", "serve"}
     if unknown:
         raise ConfigError(
             f"unknown top-level key(s): {', '.join(sorted(unknown))}",
