@@ -28,9 +28,9 @@ from typing import Any
 
 import docker
 import pytest
-from engine import BASE_IMAGE, PrivateDockerd, ensure_base_image
 from mcp import Client
 
+from engine import BASE_IMAGE, PrivateDockerd, ensure_base_image
 from mcp_iac.providers.docker import Settings, build_server
 from mcp_iac.sdk import ProviderClient
 

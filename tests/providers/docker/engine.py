@@ -1,10 +1,11 @@
 """A private Docker engine for tests, demos and the sandbox, and a locally built base image.
 
-``PrivateDockerd(root)`` runs ``dockerd`` with everything under ``root`` (data and exec roots,
-unix socket, pid file, config file, log), no ``docker0`` bridge, no iptables rules, and a default
-address pool inside 198.18.0.0/15; it never touches a system engine or socket. ``start()`` waits
-(bounded) until ``/_ping`` answers; ``stop()`` ends the daemon by its PID and unmounts what it
-left mounted under ``root``.
+``PrivateDockerd(root)`` runs ``dockerd`` with its files under ``root`` (data root, config
+file, log; the exec root, unix socket and pid file too, unless ``root`` is too long for unix
+socket paths: then under ``run_dir``, a short directory in /tmp), no ``docker0`` bridge, no
+iptables rules, and a default address pool inside 198.18.0.0/15; it never touches a system
+engine or socket. ``start()`` waits (bounded) until ``/_ping`` answers; ``stop()`` ends the
+daemon by its PID and unmounts what it left mounted under its directories.
 
 ``ensure_base_image(client)`` gives the engine ``local/busybox:1`` without any registry: it
 downloads Debian's ``busybox-static`` package, unpacks it, builds a tiny root file system with
@@ -18,6 +19,7 @@ docker SDK client as an argument).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.client
 import io
 import json
@@ -132,10 +134,16 @@ class PrivateDockerd:
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
         self.process: subprocess.Popen[bytes] | None = None
+        # Unix socket paths hold at most 108 bytes, and containerd's sockets live deep in the
+        # exec root: under a long root, the sockets go to a short directory of their own.
+        self.run_dir = self.root
+        if len(str(self.root)) > 40:
+            digest = hashlib.sha1(str(self.root).encode()).hexdigest()[:12]
+            self.run_dir = Path(tempfile.gettempdir()) / f"mcp-iac-dockerd-{digest}"
 
     @property
     def socket_path(self) -> Path:
-        return self.root / "docker.sock"
+        return self.run_dir / "docker.sock"
 
     @property
     def docker_host(self) -> str:
@@ -144,7 +152,7 @@ class PrivateDockerd:
 
     @property
     def exec_root(self) -> Path:
-        return self.root / "exec"
+        return self.run_dir / "exec"
 
     @property
     def log_path(self) -> Path:
@@ -170,7 +178,7 @@ class PrivateDockerd:
             f"--default-address-pool=base={self.default_pool},size=24",
             f"--data-root={self.root / 'data'}",
             f"--exec-root={self.exec_root}",
-            f"--pidfile={self.root / 'dockerd.pid'}",
+            f"--pidfile={self.run_dir / 'dockerd.pid'}",
             "-H",
             self.docker_host,
         ]
@@ -189,6 +197,7 @@ class PrivateDockerd:
                 f"'{self.dockerd}' is not installed (Debian: apt-get install -y docker.io)"
             )
         self.root.mkdir(parents=True, exist_ok=True)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
         # An empty config file of our own: /etc/docker/daemon.json must not apply.
         (self.root / "daemon.json").write_text("{}\n")
         with open(self.log_path, "ab") as log:
@@ -250,8 +259,11 @@ class PrivateDockerd:
                 time.sleep(0.05)
             if _alive(containerd):
                 os.kill(containerd, signal.SIGKILL)
-        for point in _mounts_under(self.root):
-            subprocess.run(["umount", "-l", point], check=False, capture_output=True)
+        for top in {self.root, self.run_dir}:
+            for point in _mounts_under(top):
+                subprocess.run(["umount", "-l", point], check=False, capture_output=True)
+        if self.run_dir != self.root:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
     def __enter__(self) -> PrivateDockerd:
         self.start()

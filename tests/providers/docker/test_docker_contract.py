@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from conftest import Registry, connect
-from engine import BASE_IMAGE
 from mcp import Client
 
+from engine import BASE_IMAGE
 from mcp_iac.providers.docker import Settings, build_server
 from mcp_iac.sdk import Sample, run_contract
 

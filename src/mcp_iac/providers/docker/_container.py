@@ -8,11 +8,9 @@ names and host ports would collide otherwise).
 from __future__ import annotations
 
 import builtins
-import os
-from pathlib import Path
 from typing import Any
 
-from docker.errors import ImageNotFound, NotFound
+from docker.errors import NotFound
 from docker.types import Mount
 
 from mcp_iac.core import ProviderError
@@ -20,22 +18,12 @@ from mcp_iac.sdk import CreateContext, Created, Example, Observed, TypeSpec
 
 from . import _labels as labels
 from ._base import refuse_replace_changes, subject
-from ._container_models import (
-    ContainerOutputs,
-    ContainerProperties,
-    Healthcheck,
-    NetworkAttachment,
-    PortMapping,
-    VolumeMount,
-    memory_bytes,
-    memory_text,
-)
+from ._container_models import ContainerOutputs, ContainerProperties, memory_bytes
+from ._container_read import NS, inspect_container, observe_container
 from ._engine import Engine
-from ._model import observed
 from ._paths import confine
 
 TYPE = "docker:container"
-_NS = 1_000_000_000
 
 CONTAINER = TypeSpec(
     type=TYPE,
@@ -80,229 +68,6 @@ CONTAINER = TypeSpec(
         ),
     ),
 )
-
-
-def _ordered(actual: list[Any], hinted: list[Any] | None) -> list[Any]:
-    """``actual`` in the declared order when it holds the same items, else as found."""
-    if hinted is not None and sorted(map(repr, actual)) == sorted(map(repr, hinted)):
-        return list(hinted)
-    return actual
-
-
-def _healthcheck(raw: dict[str, Any] | None) -> Healthcheck | None:
-    if not raw or not raw.get("Test"):
-        return None
-
-    def seconds(field: str) -> float | None:
-        value = raw.get(field) or 0
-        return value / _NS if value else None
-
-    return observed(
-        Healthcheck,
-        {
-            "test": raw["Test"],
-            "interval": seconds("Interval"),
-            "timeout": seconds("Timeout"),
-            "retries": raw.get("Retries") or None,
-            "startPeriod": seconds("StartPeriod"),
-        },
-    )
-
-
-def _env_dict(items: list[str] | None) -> dict[str, str]:
-    pairs = (item.partition("=") for item in items or [])
-    return {k: v for k, _, v in pairs}
-
-
-def _ports(host_config: dict[str, Any]) -> list[PortMapping]:
-    found: list[PortMapping] = []
-    for spec, bindings in sorted((host_config.get("PortBindings") or {}).items()):
-        port, _, protocol = spec.partition("/")
-        for binding in bindings or [{}]:
-            host_port = (binding or {}).get("HostPort") or ""
-            found.append(
-                observed(
-                    PortMapping,
-                    {
-                        "containerPort": int(port),
-                        "protocol": protocol or "tcp",
-                        "hostIp": (binding or {}).get("HostIp", ""),
-                        "hostPort": int(host_port) if host_port else None,
-                    },
-                )
-            )
-    return found
-
-
-def _mounts(host_config: dict[str, Any], project: Path) -> list[VolumeMount]:
-    real_project = os.path.realpath(project)
-    found: list[VolumeMount] = []
-    for mount in host_config.get("Mounts") or []:
-        source = mount.get("Source", "")
-        if mount.get("Type") == "bind":
-            relative = os.path.relpath(source, real_project)
-            source = source if relative.startswith("..") else relative
-        found.append(
-            observed(
-                VolumeMount,
-                {
-                    "source": source,
-                    "target": mount.get("Target", ""),
-                    "type": mount.get("Type", "volume"),
-                    "readOnly": bool(mount.get("ReadOnly")),
-                },
-            )
-        )
-    return found
-
-
-def _networks(attrs: dict[str, Any]) -> tuple[str | None, list[NetworkAttachment]]:
-    mode = attrs["HostConfig"].get("NetworkMode") or "default"
-    if mode in ("none", "host", "bridge"):
-        return mode, []
-    if mode == "default":
-        return None, []
-    endpoints = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
-    short_id = attrs["Id"][:12]
-    attached = []
-    # The primary network (the one the container was created on) comes first.
-    for name in sorted(endpoints, key=lambda n: (n != mode, n)):
-        endpoint = endpoints[name] or {}
-        ipam = endpoint.get("IPAMConfig") or {}
-        aliases = [a for a in endpoint.get("Aliases") or [] if a != short_id]
-        attached.append(
-            observed(
-                NetworkAttachment,
-                {"name": name, "aliases": aliases, "ipv4Address": ipam.get("IPv4Address") or None},
-            )
-        )
-    return None, attached
-
-
-def _observe(
-    attrs: dict[str, Any],
-    image_config: dict[str, Any],
-    hint: ContainerProperties | None,
-    project: Path,
-) -> Observed[ContainerProperties, ContainerOutputs]:
-    config = attrs.get("Config") or {}
-    host = attrs.get("HostConfig") or {}
-    state = attrs.get("State") or {}
-    found_labels = config.get("Labels") or {}
-    image_labels = image_config.get("Labels") or {}
-    image_env = _env_dict(image_config.get("Env"))
-    name = attrs["Name"].lstrip("/")
-
-    def inherited(actual: Any, from_image: Any, declared: Any) -> Any:
-        # What the container got from its image reads as "not given", unless declared so.
-        if actual is None or (declared is None and actual == from_image):
-            return None
-        return actual
-
-    hinted_env = hint.env if hint else {}
-    env = {
-        k: v
-        for k, v in _env_dict(config.get("Env")).items()
-        if k in hinted_env or image_env.get(k) != v
-    }
-    hinted_labels = hint.labels if hint else {}
-    user = {
-        k: v
-        for k, v in labels.user_labels(found_labels).items()
-        if k in hinted_labels or image_labels.get(k) != v
-    }
-    memory = host.get("Memory") or 0
-    memory_out = None
-    if memory:
-        memory_out = memory_text(memory)
-        if hint and hint.memory and memory_bytes(hint.memory) == memory:
-            memory_out = hint.memory
-    mode, networks = _networks(attrs)
-    image_health = _healthcheck(image_config.get("Healthcheck"))
-    health = _healthcheck(config.get("Healthcheck"))
-    ports = _ordered(_ports(host), hint.ports if hint else None)
-    props = observed(
-        ContainerProperties,
-        {
-            "image": config.get("Image") or attrs.get("Image", ""),
-            "name": None
-            if name == labels.derived_name(found_labels) and (hint is None or hint.name is None)
-            else name,
-            "command": inherited(config.get("Cmd"), image_config.get("Cmd"), hint and hint.command),
-            "entrypoint": inherited(
-                config.get("Entrypoint"),
-                image_config.get("Entrypoint"),
-                hint and hint.entrypoint,
-            ),
-            "env": env,
-            "ports": [p.model_dump(by_alias=True) for p in ports],
-            "volumes": [m.model_dump(by_alias=True) for m in _mounts(host, project)],
-            "networks": [
-                n.model_dump(by_alias=True)
-                for n in _ordered(networks, hint.networks if hint else None)
-            ],
-            "networkMode": mode,
-            "restartPolicy": (host.get("RestartPolicy") or {}).get("Name") or "no",
-            "labels": user,
-            "healthcheck": None
-            if health is None or (health == image_health and (hint is None or not hint.healthcheck))
-            else health.model_dump(by_alias=True),
-            "memory": memory_out,
-            "running": bool(state.get("Running")),
-        },
-    )
-    return Observed(
-        attrs["Id"],
-        props,
-        _outputs(attrs, props),
-        name=found_labels.get(labels.NAME, ""),
-    )
-
-
-def _outputs(attrs: dict[str, Any], props: ContainerProperties) -> ContainerOutputs:
-    state = attrs.get("State") or {}
-    settings = attrs.get("NetworkSettings") or {}
-    running = bool(state.get("Running"))
-    ip = ""
-    if props.network_mode == "host":
-        ip = "127.0.0.1"
-    elif running:
-        endpoints = settings.get("Networks") or {}
-        primary = props.networks[0].name if props.networks else props.network_mode or "bridge"
-        ip = (endpoints.get(primary) or {}).get("IPAddress") or ""
-    exposed = None
-    if props.ports and running:
-        first = props.ports[0]
-        published = (settings.get("Ports") or {}).get(f"{first.container_port}/{first.protocol}")
-        for binding in published or []:
-            if binding.get("HostPort"):
-                exposed = int(binding["HostPort"])
-                break
-    return ContainerOutputs.model_validate(
-        {
-            "id": attrs["Id"],
-            "name": attrs["Name"].lstrip("/"),
-            "ipAddress": ip,
-            "exposedPort": exposed,
-            "status": state.get("Status") or "",
-            "health": (state.get("Health") or {}).get("Status") or "none",
-        }
-    )
-
-
-def _inspect(client: Any, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """The container's and its image's attributes, or None when there is no such container."""
-    try:
-        attrs: dict[str, Any] = client.api.inspect_container(id_)
-    except NotFound:
-        return None
-    if id_ not in (attrs["Id"], attrs["Name"].lstrip("/")):
-        return None  # an id prefix: not the object asked for
-    try:
-        image_config = client.api.inspect_image(attrs["Image"]).get("Config") or {}
-    except ImageNotFound:
-        image_config = {}
-    return attrs, image_config
 
 
 def _start(client: Any, id_: str) -> None:
@@ -357,10 +122,10 @@ class ContainerHandler:
             check = props.healthcheck
             args["healthcheck"] = {
                 "test": check.test,
-                "interval": int(check.interval * _NS) if check.interval else None,
-                "timeout": int(check.timeout * _NS) if check.timeout else None,
+                "interval": int(check.interval * NS) if check.interval else None,
+                "timeout": int(check.timeout * NS) if check.timeout else None,
                 "retries": check.retries,
-                "start_period": int(check.start_period * _NS) if check.start_period else None,
+                "start_period": int(check.start_period * NS) if check.start_period else None,
             }
         if props.network_mode is not None:
             args["network_mode"] = props.network_mode
@@ -465,11 +230,11 @@ class ContainerHandler:
     async def read(
         self, id_: str, props: ContainerProperties | None
     ) -> Observed[ContainerProperties, ContainerOutputs] | None:
-        found = await self.engine.run(_inspect, id_, subject=subject(TYPE, id_))
+        found = await self.engine.run(inspect_container, id_, subject=subject(TYPE, id_))
         if found is None:
             return None
         attrs, image_config = found
-        return _observe(attrs, image_config, props, self.project)
+        return observe_container(attrs, image_config, props, self.project)
 
     async def update(
         self, id_: str, old: ContainerProperties, new: ContainerProperties
@@ -509,7 +274,7 @@ class ContainerHandler:
         stop_timeout = self.engine.settings.stop_timeout
 
         def remove(client: Any) -> None:
-            if _inspect(client, id_) is None:
+            if inspect_container(client, id_) is None:
                 return
             try:
                 client.api.stop(id_, timeout=stop_timeout)
@@ -530,10 +295,10 @@ class ContainerHandler:
             for summary in summaries:
                 if not labels.made_by(summary.get("Labels"), TYPE, idempotency_key):
                     continue
-                inspected = _inspect(client, summary["Id"])
+                inspected = inspect_container(client, summary["Id"])
                 if inspected is not None:
                     found.append(inspected)
             return found
 
         found = await self.engine.run(find, subject=f"{TYPE} list")
-        return [_observe(attrs, image, None, self.project) for attrs, image in found]
+        return [observe_container(attrs, image, None, self.project) for attrs, image in found]

@@ -13,6 +13,7 @@ from . import _labels as labels
 from ._model import (
     LABELS_DESCRIPTION,
     Model,
+    Sparse,
     check_labels,
     check_relative_path,
     invalid,
@@ -39,7 +40,7 @@ def memory_text(size: int) -> str:
     return str(size)
 
 
-class PortMapping(Model):
+class PortMapping(Sparse):
     """A container port published on the host."""
 
     container_port: int = Field(alias="containerPort", ge=1, le=65535, description="Port inside.")
@@ -69,7 +70,7 @@ class PortMapping(Model):
         return value
 
 
-class VolumeMount(Model):
+class VolumeMount(Sparse):
     """A named volume or a project directory mounted into the container."""
 
     source: str = Field(
@@ -99,7 +100,7 @@ class VolumeMount(Model):
         return self
 
 
-class NetworkAttachment(Model):
+class NetworkAttachment(Sparse):
     """A user-defined network the container joins."""
 
     name: str = Field(min_length=1, description="The network's name.")
@@ -124,7 +125,7 @@ class NetworkAttachment(Model):
         return value
 
 
-class Healthcheck(Model):
+class Healthcheck(Sparse):
     """How the engine checks the container's health (times in seconds)."""
 
     test: list[str] = Field(

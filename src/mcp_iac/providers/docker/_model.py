@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    model_serializer,
+)
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -33,6 +40,43 @@ class Model(BaseModel):
     camelCase names are aliases (only they are accepted, and schemas and dumps use them)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", field_title_generator=_title)
+
+
+class Sparse(Model):
+    """A nested object (a port, a mount, a health check) that serializes only the fields it was
+    given. mcp-iac compares nested values exactly, so an object read back must have the keys
+    its declaration had: declared ``{"containerPort": 80}`` reads back as that, not with every
+    default filled in. Build read-back values with :func:`shaped`."""
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if not isinstance(data, dict):
+            return data
+        given = set(self.model_fields_set)
+        given |= {f.alias for n, f in type(self).model_fields.items() if n in given and f.alias}
+        return {k: v for k, v in data.items() if k in given}
+
+
+S = TypeVar("S", bound=Sparse)
+
+
+def shaped(model: type[S], found: Mapping[str, Any], hint: Sparse | None) -> S:
+    """``model`` from what the engine reports (``found``, keyed by wire names), with the keys of
+    its declaration ``hint``; without a hint, with the keys whose values differ from their
+    defaults (and the required ones)."""
+    fields = model.model_fields
+    required = {f.alias or n for n, f in fields.items() if f.is_required()}
+    if hint is not None:
+        keys = {fields[n].alias or n for n in hint.model_fields_set}
+    else:
+        keys = {
+            f.alias or n
+            for n, f in fields.items()
+            if (f.alias or n) in found
+            and found[f.alias or n] != f.get_default(call_default_factory=True)
+        }
+    return observed(model, {k: v for k, v in found.items() if k in keys | required})
 
 
 def observed(model: type[M], data: Mapping[str, Any]) -> M:
@@ -73,7 +117,7 @@ def check_relative_path(value: str, info: ValidationInfo) -> str:
     return value
 
 
-class RegistryAuth(Model):
+class RegistryAuth(Sparse):
     """Credentials for a registry (the password is a secret: encrypted in state, never
     printed, never written to the provider's records)."""
 
