@@ -3,7 +3,16 @@
 from ._inspect import Change, DriftItem, DriftReport, RefreshReport, drift, refresh
 from ._planning import Loaded, graph_text, load, plan, schemas_for, validate
 from ._project import DEFAULT_FILES, Project, find_deployment_file, load_spec
-from ._running import Confirm, RunReport, destroy, restore, run_plan, unlock, up
+from ._running import (
+    Confirm,
+    RunReport,
+    destroy,
+    plan_restore,
+    restore,
+    run_plan,
+    unlock,
+    up,
+)
 
 __all__ = [
     "DEFAULT_FILES",
@@ -22,6 +31,7 @@ __all__ = [
     "load",
     "load_spec",
     "plan",
+    "plan_restore",
     "refresh",
     "restore",
     "run_plan",

@@ -19,6 +19,7 @@ from mcp_iac.engine import (
     Recovered,
     ResourceRecord,
     RunStatus,
+    Snapshot,
     StopSignal,
     make_plan,
     resolve_outputs,
@@ -276,6 +277,57 @@ def _literal(value: Any) -> Any:
     return value
 
 
+def _restore_target(
+    project: Project, deployment: str, *, version: int | None, at: str | None
+) -> tuple[Snapshot, BoundDeployment]:
+    if (version is None) == (at is None):
+        raise ConfigError("give exactly one of --version N or --at TIME")
+    snap = project.state.snapshot(deployment, version=version, at=at)
+    if snap is None:
+        what = f"version {version}" if version is not None else f"time {at}"
+        raise ConfigError(
+            f"deployment '{deployment}' has no recorded {what}",
+            hint=f"see mcp-iac state history {deployment}",
+        )
+    producer = next((r for r in project.state.runs(deployment) if r.id == snap.run_id), None)
+    templates = dict((producer.plan or {}).get("outputs") or {}) if producer else {}
+    return snap, _bound_from_records(deployment, snap.resources, templates)
+
+
+async def _plan_back(
+    project: Project, deployment: str, snap: Snapshot, bound: BoundDeployment
+) -> Plan:
+    record = project.state.deployment(deployment)
+    recorded = project.state.resources(deployment)
+    by_server: dict[str, set[str]] = {}
+    for r in [*snap.resources.values(), *recorded.values()]:
+        by_server.setdefault(r.server, set()).add(r.type)
+    schemas = await schemas_for(project, by_server)
+    return make_plan(
+        bound,
+        recorded,
+        deployment=deployment,
+        schemas=schemas,
+        lineage=record.lineage if record else None,
+        serial=record.serial if record else 0,
+        mode="restore",
+        environ=project.environ,
+    )
+
+
+async def plan_restore(
+    project: Project, deployment: str, *, version: int | None = None, at: str | None = None
+) -> Plan:
+    """The plan back to a past version (or time) from the run history; changes nothing.
+    Apply it with ``run_plan(saved=..., kind="restore")`` (the MCP server asks first).
+
+    Raises:
+        ConfigError: not exactly one of ``version`` and ``at``, or nothing recorded then.
+    """
+    snap, bound = _restore_target(project, deployment, version=version, at=at)
+    return await _plan_back(project, deployment, snap, bound)
+
+
 async def restore(
     project: Project,
     deployment: str,
@@ -289,36 +341,10 @@ async def restore(
     intent: str = "",
 ) -> RunReport:
     """Plan the way back to a past version (or time) from the run history, then apply it."""
-    if (version is None) == (at is None):
-        raise ConfigError("give exactly one of --version N or --at TIME")
-    snap = project.state.snapshot(deployment, version=version, at=at)
-    if snap is None:
-        what = f"version {version}" if version is not None else f"time {at}"
-        raise ConfigError(
-            f"deployment '{deployment}' has no recorded {what}",
-            hint=f"see mcp-iac state history {deployment}",
-        )
-    producer = next((r for r in project.state.runs(deployment) if r.id == snap.run_id), None)
-    templates = dict((producer.plan or {}).get("outputs") or {}) if producer else {}
-    bound = _bound_from_records(deployment, snap.resources, templates)
+    snap, bound = _restore_target(project, deployment, version=version, at=at)
 
     async def make() -> Plan:
-        record = project.state.deployment(deployment)
-        recorded = project.state.resources(deployment)
-        by_server: dict[str, set[str]] = {}
-        for r in [*snap.resources.values(), *recorded.values()]:
-            by_server.setdefault(r.server, set()).add(r.type)
-        schemas = await schemas_for(project, by_server)
-        return make_plan(
-            bound,
-            recorded,
-            deployment=deployment,
-            schemas=schemas,
-            lineage=record.lineage if record else None,
-            serial=record.serial if record else 0,
-            mode="restore",
-            environ=project.environ,
-        )
+        return await _plan_back(project, deployment, snap, bound)
 
     return await run_plan(
         project,
