@@ -58,11 +58,10 @@ def test_nat_properties_must_fit_their_kind(props: dict[str, object], message: s
         NatProperties.model_validate(props)
 
 
-def test_protocols_are_written_as_opnsense_keys_them_and_read_in_lower_case() -> None:
+def test_protocols_are_written_in_upper_case_and_read_in_lower_case() -> None:
     assert protocol_field("tcp") == "TCP"
     assert protocol_field("TCP/udp") == "TCP/UDP"
     assert protocol_field("Any") == "any"
-    assert protocol_field("TCP", lower=True) == "tcp"
     assert protocol_value({"TCP": {"value": "TCP", "selected": 1}}) == "tcp"
     assert protocol_value("") == "any"
 

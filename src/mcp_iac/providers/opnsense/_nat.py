@@ -205,7 +205,7 @@ class NatHandler(RecordHandler[NatProperties, NatOutputs]):
                 "ipprotocol": props.ip_protocol,
                 "protocol": ""
                 if props.protocol.lower() == "any"
-                else protocol_field(props.protocol, lower=True),
+                else protocol_field(props.protocol),
                 "source": {
                     "network": props.source,
                     "port": v.port_text(props.source_port),

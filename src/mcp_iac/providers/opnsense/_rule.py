@@ -17,12 +17,11 @@ from ._handler import Model, RecordHandler, reported
 Port = int | str
 
 
-def protocol_field(protocol: str, *, lower: bool = False) -> str:
-    """A protocol as OPNsense's protocol fields key it: ``any``, else upper case (``TCP``,
-    ``TCP/UDP``); lower case where the model says so (port forwards)."""
-    if protocol.lower() == "any":
-        return "any"
-    return protocol.lower() if lower else protocol.upper()
+def protocol_field(protocol: str) -> str:
+    """A protocol as written to a protocol field: ``any``, else upper case (``TCP``,
+    ``TCP/UDP``). OPNsense's ``ProtocolField`` changes the case of what it receives to its
+    model's (upper, or lower for port forwards), so upper case suits every model."""
+    return "any" if protocol.lower() == "any" else protocol.upper()
 
 
 def protocol_value(field: Any) -> str:
