@@ -147,3 +147,74 @@ def connect(settings: Settings) -> Connect:
             yield client if raw else ProviderClient(client, timeout=60)
 
     return open_client
+
+
+class Given:
+    """Objects made with boto3 directly (not by the provider), for properties that need ids.
+
+    Addresses stay in 198.18.0.0/15.
+    """
+
+    def __init__(self, boto: Callable[[str], Any]) -> None:
+        self.boto = boto
+        self._made: dict[str, str] = {}
+
+    def _once(self, name: str, make: Callable[[], str]) -> str:
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
+
+    @property
+    def vpc(self) -> str:
+        return self._once(
+            "vpc", lambda: self.boto("ec2").create_vpc(CidrBlock="198.18.0.0/16")["Vpc"]["VpcId"]
+        )
+
+    def _subnet(self, cidr: str, zone: str) -> str:
+        answer = self.boto("ec2").create_subnet(
+            VpcId=self.vpc, CidrBlock=cidr, AvailabilityZone=zone
+        )
+        return str(answer["Subnet"]["SubnetId"])
+
+    @property
+    def subnet_a(self) -> str:
+        return self._once("subnet_a", lambda: self._subnet("198.18.1.0/24", "us-east-1a"))
+
+    @property
+    def subnet_b(self) -> str:
+        return self._once("subnet_b", lambda: self._subnet("198.18.2.0/24", "us-east-1b"))
+
+    @property
+    def template(self) -> str:
+        return self._once(
+            "template",
+            lambda: self.boto("ec2").create_launch_template(
+                LaunchTemplateName="given", LaunchTemplateData={"ImageId": "ami-12c6146b"}
+            )["LaunchTemplate"]["LaunchTemplateId"],
+        )
+
+    @property
+    def target_group(self) -> str:
+        return self._once(
+            "target_group",
+            lambda: self.boto("elbv2").create_target_group(
+                Name="given", Port=8080, Protocol="HTTP", VpcId=self.vpc
+            )["TargetGroups"][0]["TargetGroupArn"],
+        )
+
+    @property
+    def zone(self) -> str:
+        return self._once(
+            "zone",
+            lambda: (
+                self.boto("route53")
+                .create_hosted_zone(Name="example.com", CallerReference="given")["HostedZone"]["Id"]
+                .split("/")[-1]
+            ),
+        )
+
+
+@pytest.fixture
+def given(boto: Callable[[str], Any]) -> Given:
+    """Prerequisite objects made with boto3 on first use."""
+    return Given(boto)

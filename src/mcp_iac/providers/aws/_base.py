@@ -34,15 +34,26 @@ PropsT = TypeVar("PropsT", bound=BaseModel)
 OutT = TypeVar("OutT", bound=BaseModel)
 
 
+def _flat(value: object, path: str, out: dict[str, object]) -> None:
+    if isinstance(value, str):
+        out[path] = value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _flat(item, f"{path}.{key}", out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _flat(item, f"{path}[{index}]", out)
+
+
 def _values(props: BaseModel | None, skip: tuple[str, ...]) -> dict[str, object]:
+    """Every string of ``props`` by its property path (secrets and tags left out)."""
+    out: dict[str, object] = {}
     if props is None:
-        return {}
-    dumped = props.model_dump(by_alias=True)
-    return {
-        k: v
-        for k, v in dumped.items()
-        if k not in skip and k != "tags" and isinstance(v, str | list)
-    }
+        return out
+    for key, value in props.model_dump(by_alias=True).items():
+        if key not in skip and key != "tags":
+            _flat(value, key, out)
+    return out
 
 
 class AwsHandler(ABC, Generic[PropsT, OutT]):
