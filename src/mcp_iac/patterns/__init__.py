@@ -1,0 +1,1 @@
+"""Deployment patterns: named, parameterised generators of deployments."""

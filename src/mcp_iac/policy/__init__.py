@@ -1,0 +1,88 @@
+"""Policies: checks a plan must pass before anything changes.
+
+::
+
+    Policy                 sees the whole plan (PlanView)
+    └── ResourcePolicy     asked about each planned resource (PlannedResource)
+    DeclarativePolicy      a YAML ``kind: Policy`` (type globs + JMESPath conditions)
+    PolicySet              the selected policies with effective levels; evaluate(plan) -> report
+
+Built-in packs live in ``PACKS``; ``policy(...)`` makes a policy from a function.
+"""
+
+from ._config import PolicyConfig
+from ._declarative import DeclarativePolicy, PolicySpec, parse_policy
+from ._jmes import Expression, port_covers
+from ._load import load_policy_file, load_policy_paths, read_documents
+from ._model import (
+    DEFAULT_ACTIONS,
+    ENFORCEMENTS,
+    SEVERITIES,
+    Enforcement,
+    Finding,
+    PolicyMeta,
+    PolicyReport,
+    PolicyResult,
+    Severity,
+    Status,
+)
+from ._packs import DEFAULT_PACKS, PACKS, Pack
+from ._policy import Policy, ResourcePolicy, policy
+from ._sarif import to_sarif
+from ._set import Override, PolicySet
+from ._testing import PolicyTestResult, plan_from_deployment, run_policy_test, run_policy_tests
+from ._view import (
+    Maybe,
+    PlannedResource,
+    PlanView,
+    all_of,
+    any_of,
+    eq,
+    known,
+    negate,
+    test,
+)
+
+__all__ = [
+    "DEFAULT_ACTIONS",
+    "DEFAULT_PACKS",
+    "ENFORCEMENTS",
+    "PACKS",
+    "SEVERITIES",
+    "DeclarativePolicy",
+    "Enforcement",
+    "Expression",
+    "Finding",
+    "Maybe",
+    "Override",
+    "Pack",
+    "PlanView",
+    "PlannedResource",
+    "Policy",
+    "PolicyConfig",
+    "PolicyMeta",
+    "PolicyReport",
+    "PolicyResult",
+    "PolicySet",
+    "PolicySpec",
+    "PolicyTestResult",
+    "ResourcePolicy",
+    "Severity",
+    "Status",
+    "all_of",
+    "any_of",
+    "eq",
+    "known",
+    "load_policy_file",
+    "load_policy_paths",
+    "negate",
+    "parse_policy",
+    "plan_from_deployment",
+    "policy",
+    "port_covers",
+    "read_documents",
+    "run_policy_test",
+    "run_policy_tests",
+    "test",
+    "to_sarif",
+]

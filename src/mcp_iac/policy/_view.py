@@ -1,0 +1,196 @@
+"""What a policy sees: each planned resource (action, prior and planned values) and the plan.
+
+Values known only after apply are the :data:`~mcp_iac.core.UNKNOWN` marker here (the plan
+shows them as ``(known after apply)``); secret values are the text ``(sensitive)``, never the
+secret. :func:`eq`, :func:`all_of`, :func:`any_of` and :func:`negate` compute with three truth
+values (true, false, unknown) so a check over an unknown value is *undetermined*, not a
+violation.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from mcp_iac.core import JSON, MISSING, UNKNOWN, GrammarError, lookup, parse_path
+from mcp_iac.engine import Plan, PlanStep
+
+Maybe: TypeAlias = bool | object
+"""``True``, ``False`` or :data:`UNKNOWN`."""
+
+
+def _with_unknowns(value: JSON, paths: tuple[str, ...]) -> Any:
+    """The displayed value with the unknown marker put back at ``paths``."""
+    if not paths:
+        return value
+    if "" in paths:
+        return UNKNOWN
+    tree: Any = copy.deepcopy(value)
+    for text in paths:
+        try:
+            path = parse_path(text)
+        except GrammarError:
+            continue
+        node = tree
+        for part in path[:-1]:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if node is None:
+            continue
+        try:
+            node[path[-1]] = UNKNOWN
+        except (IndexError, TypeError):
+            continue
+    return tree
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedResource:
+    """One step of the plan as a policy sees it.
+
+    ``properties`` are the planned values (``after``), or the prior ones for a delete or
+    no-op. Use :meth:`get` for a property by path: it returns the value, :data:`UNKNOWN`, or
+    ``default`` when the property is not set.
+    """
+
+    address: str
+    type: str
+    server: str
+    name: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    changed_paths: tuple[str, ...] = ()
+    unknown_paths: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
+
+    @classmethod
+    def from_step(cls, step: PlanStep) -> PlannedResource:
+        after = _with_unknowns(step.after, step.unknown_paths) if step.after is not None else None
+        return cls(
+            address=step.address,
+            type=step.type,
+            server=step.server,
+            name=step.name,
+            action=step.action,
+            before=step.before if isinstance(step.before, dict) else None,
+            after=after if isinstance(after, dict) else None,
+            changed_paths=step.changed_paths,
+            unknown_paths=step.unknown_paths,
+            dependencies=step.dependencies,
+        )
+
+    @property
+    def properties(self) -> dict[str, Any]:
+        if self.after is not None:
+            return self.after
+        return self.before or {}
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """The property at ``path`` (``source``, ``tags.Owner``, ``ingress[0].fromPort``)."""
+        value = lookup(self.properties, parse_path(path))
+        if value is MISSING:
+            return default
+        return value
+
+    def matches(self, patterns: tuple[str, ...]) -> bool:
+        """True when the type matches one of the globs."""
+        return any(fnmatch.fnmatchcase(self.type, p) for p in patterns)
+
+    def document(self) -> dict[str, Any]:
+        """The resource as JMESPath conditions see it."""
+        return {
+            "address": self.address,
+            "type": self.type,
+            "server": self.server,
+            "name": self.name,
+            "action": self.action,
+            "properties": self.properties,
+            "before": self.before,
+            "after": self.after,
+            "changedPaths": list(self.changed_paths),
+            "unknownPaths": list(self.unknown_paths),
+            "dependencies": list(self.dependencies),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """The whole plan as policies see it."""
+
+    deployment: str
+    mode: str
+    resources: tuple[PlannedResource, ...]
+    source: str | None = None
+    _by_address: dict[str, PlannedResource] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_plan(cls, plan: Plan) -> PlanView:
+        resources = tuple(PlannedResource.from_step(s) for s in plan.steps)
+        return cls(
+            plan.deployment,
+            plan.mode,
+            resources,
+            plan.source,
+            {r.address: r for r in resources},
+        )
+
+    def resource(self, address: str) -> PlannedResource | None:
+        return self._by_address.get(address)
+
+    def of_type(self, *patterns: str) -> Iterator[PlannedResource]:
+        """Resources whose type matches one of the globs (the deletes included)."""
+        return (r for r in self.resources if r.matches(patterns))
+
+    def remaining(self, *patterns: str) -> Iterator[PlannedResource]:
+        """Resources that will exist after the apply (not deleted) whose type matches."""
+        return (r for r in self.of_type(*patterns) if r.action != "delete")
+
+    def document(self) -> dict[str, Any]:
+        return {
+            "deployment": self.deployment,
+            "mode": self.mode,
+            "resources": [r.document() for r in self.resources],
+        }
+
+
+# -- three truth values -------------------------------------------------------------------------
+
+
+def known(value: object) -> bool:
+    """True when ``value`` is not the unknown marker (nested unknowns are not looked at)."""
+    return value is not UNKNOWN
+
+
+def eq(value: object, expected: object) -> Maybe:
+    """``value == expected``, or UNKNOWN when ``value`` is unknown."""
+    return UNKNOWN if value is UNKNOWN else value == expected
+
+
+def test(value: object, predicate: Callable[[Any], bool]) -> Maybe:
+    """``predicate(value)``, or UNKNOWN when ``value`` is unknown."""
+    return UNKNOWN if value is UNKNOWN else bool(predicate(value))
+
+
+def all_of(*values: Maybe) -> Maybe:
+    """Kleene AND: false if any is false, else unknown if any is unknown, else true."""
+    if any(v is False for v in values):
+        return False
+    return UNKNOWN if any(v is UNKNOWN for v in values) else True
+
+
+def any_of(*values: Maybe) -> Maybe:
+    """Kleene OR: true if any is true, else unknown if any is unknown, else false."""
+    if any(v is True for v in values):
+        return True
+    return UNKNOWN if any(v is UNKNOWN for v in values) else False
+
+
+def negate(value: Maybe) -> Maybe:
+    return UNKNOWN if value is UNKNOWN else not value
