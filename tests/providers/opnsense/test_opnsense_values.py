@@ -6,6 +6,7 @@ import pytest
 
 from mcp_iac.providers.opnsense import Version
 from mcp_iac.providers.opnsense import _values as v
+from mcp_iac.providers.opnsense._version import targeted
 
 OPTIONS = {
     "": {"value": "None", "selected": 0},
@@ -76,3 +77,10 @@ def test_firmware_versions_parse_and_order() -> None:
     assert Version.parse("26.1.6").series == "26.1"
     with pytest.raises(ValueError, match="not an OPNsense version"):
         Version.parse("latest")
+
+
+def test_releases_outside_24_7_to_26_7_are_not_targeted() -> None:
+    assert targeted(Version.parse("24.7.12"))
+    assert targeted(Version.parse("26.7"))
+    assert not targeted(Version.parse("24.1.10"))
+    assert not targeted(Version.parse("27.1"))

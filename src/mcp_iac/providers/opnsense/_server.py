@@ -12,7 +12,7 @@ from ._client import OpnsenseClient
 from ._endpoints import COMPONENTS
 from ._settings import Settings
 from ._transactions import ConfigHistoryTransactions
-from ._version import NEWEST_SUPPORTED, OLDEST_SUPPORTED, Version
+from ._version import targeted
 
 DESCRIPTION = (
     "An OPNsense firewall through its REST API: VLANs, aliases, filter and NAT rules, HAProxy, "
@@ -31,15 +31,13 @@ def build_provider(settings: Settings) -> IacProvider:
     provider = IacProvider(PROVIDER_NAME, version=PROVIDER_VERSION, description=DESCRIPTION)
     for handler in make_handlers(client):
         provider.add(handler.spec, handler)
-    oldest, newest = (Version.parse(v) for v in (OLDEST_SUPPORTED, NEWEST_SUPPORTED))
 
     @provider.health_check
     async def health() -> HealthResult:
         version = await client.probe()
-        series = (version.major, version.minor)
-        tested = (oldest.major, oldest.minor) <= series <= (newest.major, newest.minor)
         return HealthResult(
-            status="ok" if tested else "degraded", backend_version=f"OPNsense {version}"
+            status="ok" if targeted(version) else "degraded",
+            backend_version=f"OPNsense {version}",
         )
 
     provider.transactions(ConfigHistoryTransactions(client, COMPONENTS))

@@ -41,3 +41,10 @@ class Version:
     def __str__(self) -> str:
         text = self.series if not self.patch else f"{self.series}.{self.patch}"
         return f"{text}_{self.hotfix}" if self.hotfix else text
+
+
+def targeted(version: Version) -> bool:
+    """Whether ``version`` is in the release series this provider is tested against."""
+    oldest, newest = Version.parse(OLDEST_SUPPORTED), Version.parse(NEWEST_SUPPORTED)
+    series = (version.major, version.minor)
+    return (oldest.major, oldest.minor) <= series <= (newest.major, newest.minor)
