@@ -243,7 +243,8 @@ class IpProtocol(ListField):
     """ProtocolField: ``any``, the names of /etc/protocols and ``TCP/UDP``."""
 
     def choices(self, look: Lookup) -> dict[str, str]:
-        return {name: name for name in _PROTOCOLS}
+        # asort(SORT_NATURAL | SORT_FLAG_CASE) by label, as ProtocolField does
+        return {name: name for name in sorted(_PROTOCOLS, key=str.lower)}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
