@@ -2,6 +2,15 @@
 
 from ._inspect import Change, DriftItem, DriftReport, RefreshReport, drift, refresh
 from ._planning import Loaded, graph_text, load, plan, schemas_for, validate
+from ._policies import (
+    PolicyBlocked,
+    check_policies,
+    enforce,
+    policy_config,
+    policy_set,
+    read_project_section,
+    run_policy_fixtures,
+)
 from ._project import DEFAULT_FILES, Project, find_deployment_file, load_spec
 from ._running import (
     Confirm,
@@ -21,20 +30,27 @@ __all__ = [
     "DriftItem",
     "DriftReport",
     "Loaded",
+    "PolicyBlocked",
     "Project",
     "RefreshReport",
     "RunReport",
+    "check_policies",
     "destroy",
     "drift",
+    "enforce",
     "find_deployment_file",
     "graph_text",
     "load",
     "load_spec",
     "plan",
     "plan_restore",
+    "policy_config",
+    "policy_set",
+    "read_project_section",
     "refresh",
     "restore",
     "run_plan",
+    "run_policy_fixtures",
     "schemas_for",
     "unlock",
     "up",

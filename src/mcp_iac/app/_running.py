@@ -24,11 +24,13 @@ from mcp_iac.engine import (
     make_plan,
     resolve_outputs,
 )
+from mcp_iac.policy import PolicyReport
 
 from ._inspect import refresh_locked
 from ._locking import Locked, settle
 from ._planning import Loaded, schemas_for
 from ._planning import plan as make_plan_for
+from ._policies import check_policies, enforce
 from ._project import Project
 
 Confirm = Callable[[Plan], Awaitable[bool]]
@@ -53,6 +55,8 @@ class RunReport:
     recovered: list[Recovered] = field(default_factory=list)
     run_id: int | None = None
     version: int | None = None
+    policies: PolicyReport | None = None
+    """The policy results of the plan (None when nothing was to change)."""
 
     @property
     def ok(self) -> bool:
@@ -72,12 +76,16 @@ async def run_plan(
     intent: str = "",
     kind: Literal["apply", "destroy", "restore"] = "apply",
     operation: str = "up",
+    on_policies: Callable[[PolicyReport], None] | None = None,
 ) -> RunReport:
-    """Lock, recover, plan (or take a saved plan), confirm, execute, record. The one apply path.
+    """Lock, recover, plan (or take a saved plan), check policies, confirm, execute, record.
+    The one apply path.
 
     Raises:
         StateLocked: another run holds the deployment.
         StalePlan: ``saved`` was made against an older state.
+        PolicyBlocked: a mandatory policy is violated (nothing changed; ``on_policies`` has
+            seen the report first).
     """
     with Locked(project, deployment, operation):
         recovered = await settle(project, deployment)
@@ -92,8 +100,14 @@ async def run_plan(
         if not the_plan.has_changes:
             _record_outputs(project, deployment, the_plan)
             return RunReport(deployment, the_plan, "no-changes", recovered=recovered)
+        policies = check_policies(project, the_plan)
+        if on_policies is not None:
+            on_policies(policies)
+        enforce(policies, the_plan)
         if confirm is not None and not await confirm(the_plan):
-            return RunReport(deployment, the_plan, "cancelled", recovered=recovered)
+            return RunReport(
+                deployment, the_plan, "cancelled", recovered=recovered, policies=policies
+            )
         types = {(s.server, s.type) for s in the_plan.steps}
         by_server: dict[str, set[str]] = {}
         for server, type_ in types:
@@ -150,7 +164,7 @@ async def run_plan(
             deployment, f"{kind}.{result.status}", intent or kind, {"run": run_id, **summary}
         )
         return RunReport(
-            deployment, the_plan, result.status, result, recovered, run_id, run.version
+            deployment, the_plan, result.status, result, recovered, run_id, run.version, policies
         )
 
 
@@ -178,6 +192,7 @@ async def up(
     stop: StopSignal | None = None,
     intent: str = "",
     refresh: bool = False,
+    on_policies: Callable[[PolicyReport], None] | None = None,
 ) -> RunReport:
     """Make the infrastructure match ``loaded`` (or apply exactly the ``saved`` plan).
 
@@ -201,6 +216,7 @@ async def up(
         on_event=on_event,
         stop=stop,
         intent=intent,
+        on_policies=on_policies,
     )
 
 

@@ -1,0 +1,116 @@
+"""Policies in the use cases: the project's selection (``mcp-iac.yaml`` ``policies``), checking
+a plan, and refusing an apply that violates a mandatory policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mcp_iac.core import ConfigError, Location, PolicyViolation
+from mcp_iac.engine import Plan
+from mcp_iac.policy import (
+    PolicyConfig,
+    PolicyReport,
+    PolicyResult,
+    PolicySet,
+    PolicyTestResult,
+    load_policy_paths,
+    run_policy_tests,
+)
+from mcp_iac.registry import PROJECT_FILE
+
+from ._project import Project
+
+DEFAULT_POLICY_DIR = "policies"
+
+
+class PolicyBlocked(PolicyViolation):
+    """Mandatory policies failed: nothing was changed. ``report`` has every result."""
+
+    def __init__(self, report: PolicyReport, plan: Plan) -> None:
+        self.report = report
+        self.plan = plan
+        blocking = report.mandatory
+        lines = [
+            f"{len(blocking)} mandatory policy violation(s) in deployment '{plan.deployment}'; "
+            "nothing was changed:"
+        ]
+        lines += [_line(r, "✗") + f"\n      remediation: {r.remediation}" for r in blocking]
+        lines += [_line(r, "!") + " (advisory)" for r in report.advisory]
+        super().__init__(
+            "\n".join(lines),
+            hint="fix what is listed, or change the policy's level under policies.overrides "
+            "in mcp-iac.yaml (see docs/policies.md)",
+        )
+
+
+def _line(r: PolicyResult, mark: str) -> str:
+    where = f"{r.address}: " if r.address else ""
+    return f"  {mark} [{r.severity}] {r.policy}: {where}{r.message}"
+
+
+def read_project_section(root: Path, key: str) -> tuple[Any, str | None]:
+    """The value of a top-level key of the project's ``mcp-iac.yaml`` and the file's path
+    (``(None, None)`` without the file). Raises ConfigError naming the file."""
+    path = root / PROJECT_FILE
+    if not path.exists():
+        return None, None
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read '{path}': {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"invalid YAML{where}", location=Location(file=str(path))) from None
+    if not isinstance(doc, dict):
+        raise ConfigError("expected a mapping", location=Location(file=str(path)))
+    return doc.get(key), str(path)
+
+
+def policy_config(root: Path) -> tuple[PolicyConfig, str | None]:
+    """The project's policy configuration and the file it came from."""
+    raw, source = read_project_section(root, "policies")
+    return PolicyConfig.parse(raw, source=source), source
+
+
+def policy_set(project: Project) -> PolicySet:
+    """The policies the project runs: the selected built-in packs (default: the default ones)
+    and the user policies of ``policies.paths`` (default: ``policies/`` when it exists)."""
+    config, source = policy_config(project.root)
+    if config.paths is None:
+        default = project.root / DEFAULT_POLICY_DIR
+        paths = [default] if default.is_dir() else []
+    else:
+        paths = [project.root / p for p in config.paths]
+        for given, p in zip(config.paths, paths, strict=True):
+            if not p.exists():
+                raise ConfigError(
+                    f"policy path '{given}' does not exist",
+                    location=Location(file=source, property="policies.paths"),
+                )
+    return PolicySet.build(
+        packs=config.packs,
+        extra=load_policy_paths(paths),
+        overrides=config.overrides,
+        source=source,
+    )
+
+
+def check_policies(project: Project, plan: Plan) -> PolicyReport:
+    """Evaluate the project's policies over ``plan``; changes nothing."""
+    return policy_set(project).evaluate(plan)
+
+
+def enforce(report: PolicyReport, plan: Plan) -> None:
+    """Raise :class:`PolicyBlocked` when a mandatory policy is violated."""
+    if report.blocking:
+        raise PolicyBlocked(report, plan)
+
+
+def run_policy_fixtures(project: Project, directory: Path) -> list[PolicyTestResult]:
+    """Run the ``kind: PolicyTest`` fixtures under ``directory``; a test without its own
+    ``policies`` uses the project's selection."""
+    return list(run_policy_tests(directory, default=lambda: policy_set(project)))
