@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Iterator
+from typing import Any, Literal
 
 import httpx2
 import pytest
@@ -32,16 +33,16 @@ def verifying(emulator: OpnsenseEmulator) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(emulator.ca_bundle))
 
 
-def client_for(emulator: OpnsenseEmulator, **kwargs: object) -> httpx2.Client:
-    options: dict[str, object] = {
-        "base_url": emulator.url,
-        "auth": (emulator.api_key, emulator.api_secret),
-        "timeout": 10.0,
-    }
-    if emulator.ca_bundle is not None:
-        options["verify"] = verifying(emulator)
-    options.update(kwargs)
-    return httpx2.Client(**options)  # type: ignore[arg-type]
+def client_for(
+    emulator: OpnsenseEmulator, *, auth: tuple[str, str] | Literal["own"] | None = "own"
+) -> httpx2.Client:
+    """A client of ``emulator`` verifying its TLS, with its key (``"own"``), another or none."""
+    return httpx2.Client(
+        base_url=emulator.url,
+        auth=(emulator.api_key, emulator.api_secret) if auth == "own" else auth,
+        verify=verifying(emulator) if emulator.ca_bundle is not None else True,
+        timeout=10.0,
+    )
 
 
 @pytest.fixture
@@ -55,8 +56,8 @@ def started() -> Iterator[Callable[..., OpnsenseEmulator]]:
     """Start extra emulators (other versions, plugins, options); all stopped afterwards."""
     running: list[OpnsenseEmulator] = []
 
-    def start(**options: object) -> OpnsenseEmulator:
-        emulator = OpnsenseEmulator(**options).start()  # type: ignore[arg-type]
+    def start(**options: Any) -> OpnsenseEmulator:
+        emulator = OpnsenseEmulator(**options).start()
         running.append(emulator)
         return emulator
 

@@ -163,11 +163,15 @@ def _pool_within(pool: str, subnet: str) -> bool:
     if "-" in pool:
         return all(_within(part.strip(), subnet) for part in pool.split("-", 1))
     try:
-        return ipaddress.ip_network(pool, strict=False).subnet_of(
-            ipaddress.ip_network(subnet, strict=False)  # type: ignore[arg-type]  # same family checked by subnet_of
-        )
-    except (ValueError, TypeError):
+        inner = ipaddress.ip_network(pool, strict=False)
+        outer = ipaddress.ip_network(subnet, strict=False)
+    except ValueError:
         return False
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
 
 
 class CertBehaviour(Behaviour):
