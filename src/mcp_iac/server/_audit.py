@@ -1,0 +1,159 @@
+"""Every call is checked against the caller's scopes and recorded in the audit events.
+
+A server middleware (it sees every request, whatever the transport): a call whose token lacks
+the scope is refused and recorded as ``mcp.denied``; every tool call, resource read and prompt
+is recorded as ``mcp.<tool>`` / ``mcp.resource`` / ``mcp.prompt`` with the caller's token id
+(``local`` over stdio), its arguments (long values summarised; objects by their keys, so values
+such as variables never reach the log) and its outcome. Over HTTP the bearer gate has already
+answered 403 to a missing scope; this is the second line, and the only one for other transports.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.shared.exceptions import MCPError
+from pydantic import BaseModel
+
+from ._orchestrator import Orchestrator
+from ._scopes import caller, caller_scopes, required_scope
+
+FORBIDDEN = -32003
+"""JSON-RPC error code of a call refused for a missing scope (implementation-defined range)."""
+MAX_SHOWN = 200
+AUDITED = {"tools/call": "tool", "resources/read": "resource", "prompts/get": "prompt"}
+
+
+@dataclass(slots=True)
+class AuditNote:
+    """What a tool adds to its call's audit event (the deployment it concerned, results)."""
+
+    deployment: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+_NOTE: contextvars.ContextVar[AuditNote | None] = contextvars.ContextVar("audit", default=None)
+
+
+def note(deployment: str | None = None, **details: Any) -> None:
+    """Add to the current call's audit event (no-op outside a call)."""
+    current = _NOTE.get()
+    if current is None:
+        return
+    if deployment is not None:
+        current.deployment = deployment
+    current.details.update(details)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return f"(object with keys {', '.join(sorted(map(str, value)))})"
+    if isinstance(value, list):
+        return f"(list of {len(value)})"
+    if isinstance(value, str) and len(value) > MAX_SHOWN:
+        return f"(text, {len(value)} characters)"
+    return value
+
+
+def _outcome(result: HandlerResult) -> tuple[str, str | None]:
+    """What a handler's result says happened (results arrive as models or wire dicts)."""
+    wire: Any = result
+    if isinstance(result, BaseModel):
+        wire = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+    if not isinstance(wire, dict):
+        return "ok", None
+    if "inputRequests" in wire:
+        return "asked the user", None
+    if wire.get("isError"):
+        texts = [c.get("text", "") for c in wire.get("content") or [] if isinstance(c, dict)]
+        return "error", " ".join(texts)[:1000]
+    return "ok", None
+
+
+class AuditMiddleware:
+    """Scope check and audit record around every request (see the module docstring)."""
+
+    async def __call__(
+        self, ctx: ServerRequestContext[Orchestrator, Any], call_next: CallNext
+    ) -> HandlerResult:
+        if ctx.request_id is None:  # notifications carry no call
+            return await call_next(ctx)
+        orch = ctx.lifespan_context
+        params: Mapping[str, Any] = ctx.params or {}
+        needed = required_scope(ctx.method, params)
+        scopes = caller_scopes()
+        what = AUDITED.get(ctx.method)
+        name = str(params.get("name") or params.get("uri") or "")
+        if needed is not None and scopes is not None and needed not in scopes:
+            orch.audit(
+                _deployment(params, None),
+                "mcp.denied",
+                f"{ctx.method} {name} refused: token '{caller()}' lacks the '{needed}' scope",
+                {"token": caller(), "method": ctx.method, "name": name, "scope": needed},
+            )
+            raise MCPError(
+                FORBIDDEN,
+                f"forbidden: this token lacks the '{needed}' scope needed for {ctx.method} {name}",
+            )
+        if what is None:
+            return await call_next(ctx)
+        audit = AuditNote()
+        token = _NOTE.set(audit)
+        try:
+            result = await call_next(ctx)
+        except MCPError as exc:
+            self._record(orch, ctx.method, what, name, params, audit, "error", exc.message)
+            raise
+        finally:
+            _NOTE.reset(token)
+        outcome, error = _outcome(result)
+        self._record(orch, ctx.method, what, name, params, audit, outcome, error)
+        return result
+
+    @staticmethod
+    def _record(  # noqa: PLR0917  # one private call site per outcome, all positional
+        orch: Orchestrator,
+        method: str,
+        what: str,
+        name: str,
+        params: Mapping[str, Any],
+        audit: AuditNote,
+        outcome: str,
+        error: str | None,
+    ) -> None:
+        arguments = params.get("arguments") or {}
+        data: dict[str, Any] = {
+            "token": caller(),
+            "method": method,
+            "name": name,
+            "arguments": {k: _shown(v) for k, v in arguments.items()}
+            if isinstance(arguments, Mapping)
+            else {},
+            "outcome": outcome,
+            **audit.details,
+        }
+        if error:
+            data["error"] = error
+        kind = f"mcp.{name}" if what == "tool" else f"mcp.{what}"
+        orch.audit(
+            _deployment(arguments, audit.deployment),
+            kind,
+            f"{what} {name} by '{caller()}': {outcome}",
+            data,
+        )
+
+
+def _deployment(arguments: Any, noted: str | None) -> str | None:
+    if noted:
+        return noted
+    if isinstance(arguments, Mapping):
+        nested = arguments.get("arguments")
+        source = nested if isinstance(nested, Mapping) else arguments
+        value = source.get("deployment")
+        if isinstance(value, str):
+            return value
+    return None
