@@ -141,9 +141,6 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
         """The iac/1 id of record ``uuid_`` of ``component``."""
         return uuid_
 
-    async def check(self, props: PropsT, subject: str) -> None:
-        """Checks before a write that OPNsense would not explain as well (default: none)."""
-
     # --- the operations ------------------------------------------------------------------
 
     def subject(self, name: str) -> str:
@@ -157,7 +154,6 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
             uuid_ = key_uuid(ctx.idempotency_key)
             record = await self.client.get_item(component, uuid_, subject=subject)
             if record is None:
-                await self.check(props, subject)
                 await self.client.set_item(
                     component,
                     uuid_,
@@ -197,7 +193,6 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
                 raise ProviderError(
                     "NOT_FOUND", f"{subject}: the {component.title} no longer exists"
                 )
-            await self.check(new, subject)
             await self.client.set_item(
                 component, uuid_, self.fields(new), subject=subject, properties=self.field_paths
             )
