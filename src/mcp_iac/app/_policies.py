@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from mcp_iac.core import ConfigError, Location, PolicyViolation
-from mcp_iac.engine import Plan
+from mcp_iac.engine import Plan, make_plan
 from mcp_iac.policy import (
     PolicyConfig,
     PolicyReport,
@@ -21,6 +21,7 @@ from mcp_iac.policy import (
 )
 from mcp_iac.registry import PROJECT_FILE
 
+from ._planning import Loaded
 from ._project import Project
 
 DEFAULT_POLICY_DIR = "policies"
@@ -47,7 +48,7 @@ class PolicyBlocked(PolicyViolation):
 
 
 def _line(r: PolicyResult, mark: str) -> str:
-    where = f"{r.address}: " if r.address else ""
+    where = f"{r.address}: " if r.address and r.address not in r.message else ""
     return f"  {mark} [{r.severity}] {r.policy}: {where}{r.message}"
 
 
@@ -114,3 +115,20 @@ def run_policy_fixtures(project: Project, directory: Path) -> list[PolicyTestRes
     """Run the ``kind: PolicyTest`` fixtures under ``directory``; a test without its own
     ``policies`` uses the project's selection."""
     return list(run_policy_tests(directory, default=lambda: policy_set(project)))
+
+
+def offline_plan(project: Project, loaded: Loaded) -> Plan:
+    """A plan of ``loaded`` against the recorded state made without asking any provider (for
+    ``policy check``): creates and updates are what ``plan`` shows, except that a change the
+    provider would make a replace shows as an update, and outputs of resources not yet created
+    are unknown."""
+    name = loaded.spec.name
+    record = project.state.deployment(name)
+    return make_plan(
+        loaded.bound,
+        project.state.resources(name),
+        deployment=name,
+        lineage=record.lineage if record else None,
+        serial=record.serial if record else 0,
+        environ=project.environ,
+    )

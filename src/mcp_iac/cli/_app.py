@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import _cmd_init, _cmd_plan, _cmd_run, _cmd_sandbox, _cmd_servers, _cmd_state
+from . import _cmd_init, _cmd_plan, _cmd_policy, _cmd_run, _cmd_sandbox, _cmd_servers, _cmd_state
 
 app = typer.Typer(
     name="mcp-iac",
@@ -24,6 +24,10 @@ sandbox_app = typer.Typer(
     help="Local stand-ins for the built-in providers' backends.", no_args_is_help=True
 )
 app.add_typer(sandbox_app, name="sandbox")
+policy_app = typer.Typer(
+    help="Policies: check a deployment, run policy tests, list.", no_args_is_help=True
+)
+app.add_typer(policy_app, name="policy")
 
 _cmd_init.register(app)
 _cmd_plan.register(app)
@@ -31,3 +35,4 @@ _cmd_run.register(app)
 _cmd_state.register(state_app)
 _cmd_servers.register(app, servers_app, provider_app)
 _cmd_sandbox.register(sandbox_app)
+_cmd_policy.register(policy_app)

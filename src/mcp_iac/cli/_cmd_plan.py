@@ -22,8 +22,8 @@ from ._common import (
     project,
     run_async,
 )
-from ._console import out, print_json
-from ._render import render_plan
+from ._console import error, out, print_json
+from ._render import render_plan, render_policies
 
 
 def register(app: typer.Typer) -> None:
@@ -97,17 +97,23 @@ def plan(
                 refresh=refresh,
             ),
         )
+        policies = usecases.check_policies(proj, the_plan)
     if out_file is not None:
         the_plan.save(out_file)
     if json:
-        print_json(the_plan.to_dict())
-        return
-    render_plan(the_plan, show_unchanged=show_unchanged)
-    if out_file is not None:
-        out.print(
-            f"\nSaved the plan to [bold]{out_file}[/]; apply exactly it with "
-            f"[bold]mcp-iac up {out_file}[/]."
-        )
+        print_json({**the_plan.to_dict(), "policies": policies.to_dict()})
+    else:
+        render_plan(the_plan, show_unchanged=show_unchanged)
+        render_policies(policies, quiet_when_clean=not the_plan.has_changes)
+        if out_file is not None:
+            out.print(
+                f"\nSaved the plan to [bold]{out_file}[/]; apply exactly it with "
+                f"[bold]mcp-iac up {out_file}[/]."
+            )
+    if policies.blocking:
+        count = len(policies.mandatory)
+        error(f"{count} mandatory policy violation(s): `mcp-iac up` would refuse this plan")
+        raise typer.Exit(3)
 
 
 def graph(

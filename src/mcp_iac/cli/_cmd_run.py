@@ -11,6 +11,7 @@ import typer
 from mcp_iac import app as usecases
 from mcp_iac.core import ConfigError, redact
 from mcp_iac.engine import ExecOptions, OnFailure, Plan, StopSignal
+from mcp_iac.policy import PolicyReport
 
 from ._common import (
     FileOpt,
@@ -28,7 +29,7 @@ from ._common import (
     run_interruptible,
 )
 from ._console import out, print_json
-from ._render import Progress, render_drift, render_plan, render_report
+from ._render import Progress, render_drift, render_plan, render_policies, render_report
 
 OnFailureOpt = Annotated[
     str,
@@ -77,6 +78,7 @@ def report_json(report: usecases.RunReport) -> dict[str, object]:
         "recovered": [
             {"address": r.address, "kind": r.kind, "outcome": r.outcome} for r in report.recovered
         ],
+        "policies": report.policies.to_dict() if report.policies else None,
     }
 
 
@@ -118,7 +120,14 @@ def up(
     saved = Plan.load(plan_file) if plan_file is not None else None
     with project(state) as proj:
         loaded = load_deployment(proj, file, var) if saved is None else None
-        render = (lambda p: None) if json or (quiet and yes) else render_plan
+        checked: list[PolicyReport] = []
+
+        def show(the_plan: Plan) -> None:
+            render_plan(the_plan)
+            if checked:
+                render_policies(checked[-1])
+
+        render = (lambda p: None) if json or (quiet and yes) else show
         confirm = confirm_factory(yes or saved is not None, render)
         progress = None if json else Progress(quiet=quiet)
         intent = "mcp-iac " + " ".join(sys.argv[1:])
@@ -134,6 +143,7 @@ def up(
                     on_event=progress,
                     stop=stop,
                     intent=intent,
+                    on_policies=checked.append,
                 )
             assert loaded is not None
             return await usecases.up(
@@ -146,9 +156,16 @@ def up(
                 stop=stop,
                 intent=intent,
                 refresh=refresh,
+                on_policies=checked.append,
             )
 
-        report = run_interruptible(proj, go)
+        try:
+            report = run_interruptible(proj, go)
+        except* usecases.PolicyBlocked as blocked:  # the task group wraps it
+            refused = blocked.exceptions[0]
+            if not json and isinstance(refused, usecases.PolicyBlocked):
+                render_plan(refused.plan)
+            raise
     _finish(report, json, "Apply", quiet=quiet)
 
 

@@ -12,6 +12,7 @@ from rich.text import Text
 from mcp_iac.app import DriftReport, RunReport
 from mcp_iac.core import MISSING, GrammarError, lookup, parse_path, redact
 from mcp_iac.engine import ExecEvent, Plan, PlanStep
+from mcp_iac.policy import PolicyReport
 
 from ._console import err, out, write
 
@@ -272,3 +273,37 @@ def render_drift(report: DriftReport) -> None:
         )
     else:
         out.print("\n[green]No drift.[/]")
+
+
+POLICY_MARK = {"mandatory": ("✗", "red"), "advisory": ("!", "yellow")}
+
+
+def render_policies(report: PolicyReport, *, quiet_when_clean: bool = False) -> None:
+    """Policy results after a plan: blocking violations with their remediation, advisory ones,
+    and checks left undetermined by values known only after apply."""
+    if quiet_when_clean and not report.results:
+        return
+    doc = _Doc()
+    doc.add("\n")
+    for r in report.results:
+        where = f"{r.address}: " if r.address and r.address not in r.message else ""
+        if r.status == "undetermined":
+            doc.add("  ? ", "cyan")
+            doc.add(f"[{r.severity}] {r.policy}: {where}{r.message}")
+            doc.add("  (undetermined: depends on values known after apply)\n", "dim")
+            continue
+        mark, colour = POLICY_MARK[r.enforcement]
+        doc.add(f"  {mark} ", colour)
+        doc.add(f"[{r.severity}] {r.policy} ({r.enforcement}): {where}{r.message}\n")
+        if r.remediation and r.blocking:
+            doc.add(f"      remediation: {r.remediation}\n", "dim")
+    blocking, advisory = len(report.mandatory), len(report.advisory)
+    doc.add("Policies:", "bold")
+    if not report.results:
+        doc.add(f" {len(report.policies)} checked, no violations.", "green")
+    else:
+        doc.add(" ")
+        doc.add(f"{blocking} mandatory", "red" if blocking else None)
+        doc.add(f", {advisory} advisory, {len(report.undetermined)} undetermined")
+        doc.add(f" ({len(report.policies)} checked).")
+    doc.emit()
