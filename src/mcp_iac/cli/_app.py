@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from . import _cmd_init, _cmd_plan, _cmd_policy, _cmd_run, _cmd_sandbox, _cmd_servers, _cmd_state
+from . import (
+    _cmd_ask,
+    _cmd_init,
+    _cmd_plan,
+    _cmd_run,
+    _cmd_sandbox,
+    _cmd_serve,
+    _cmd_servers,
+    _cmd_state,
+)
 
 app = typer.Typer(
     name="mcp-iac",
@@ -24,10 +33,10 @@ sandbox_app = typer.Typer(
     help="Local stand-ins for the built-in providers' backends.", no_args_is_help=True
 )
 app.add_typer(sandbox_app, name="sandbox")
-policy_app = typer.Typer(
-    help="Policies: check a deployment, run policy tests, list.", no_args_is_help=True
+serve_app = typer.Typer(
+    help="Serve mcp-iac over MCP (stdio, or HTTP with tokens).", invoke_without_command=True
 )
-app.add_typer(policy_app, name="policy")
+token_app = typer.Typer(help="Bearer tokens for serve --http.", no_args_is_help=True)
 
 _cmd_init.register(app)
 _cmd_plan.register(app)
@@ -35,4 +44,5 @@ _cmd_run.register(app)
 _cmd_state.register(state_app)
 _cmd_servers.register(app, servers_app, provider_app)
 _cmd_sandbox.register(sandbox_app)
-_cmd_policy.register(policy_app)
+_cmd_serve.register(app, serve_app, token_app)
+_cmd_ask.register(app)

@@ -68,7 +68,7 @@ def find_when(text: Text, now: datetime) -> When | None:
     today = now.date()
     if (m := text.take_first(_ISO)) is not None:
         day = date.fromisoformat(m.group(1))
-        said = m.group(0).strip()
+        said = text.said(m)
         if m.group(2) is None:
             return When(_end_of(day), said, f"the end of {day.isoformat()} (23:59:59 UTC)")
         clock = time.fromisoformat(m.group(2))
@@ -86,7 +86,7 @@ def find_when(text: Text, now: datetime) -> When | None:
         day = today - timedelta(days=back)
         return When(
             _end_of(day),
-            m.group(0).strip(),
+            text.said(m),
             f"{m.group(1).capitalize()} {day.isoformat()}, as it was at the end of that day "
             "(23:59:59 UTC)",
         )
@@ -95,10 +95,10 @@ def find_when(text: Text, now: datetime) -> When | None:
         back = 0 if word == "today" else 1 if word == "yesterday" else 2
         day = today - timedelta(days=back)
         if back == 0:
-            return When(now, m.group(0).strip(), "now")
+            return When(now, text.said(m), "now")
         return When(
             _end_of(day),
-            m.group(0).strip(),
+            text.said(m),
             f"{day.isoformat()}, as it was at the end of that day (23:59:59 UTC)",
         )
     if (m := text.take_first(_AGO)) is not None:
@@ -110,10 +110,10 @@ def find_when(text: Text, now: datetime) -> When | None:
             "week": timedelta(weeks=n),
         }[unit]
         at = now - delta
-        return When(at, m.group(0).strip(), at.strftime("%Y-%m-%d %H:%M:%S UTC"))
+        return When(at, text.said(m), at.strftime("%Y-%m-%d %H:%M:%S UTC"))
     if (m := text.take_first(_LAST_WEEK)) is not None:
         at = now - timedelta(weeks=1)
         return When(
-            at, m.group(0).strip(), f"one week ago ({at.strftime('%Y-%m-%d %H:%M:%S UTC')})"
+            at, text.said(m), f"one week ago ({at.strftime('%Y-%m-%d %H:%M:%S UTC')})"
         )
     return None
