@@ -18,9 +18,11 @@ pytestmark = pytest.mark.anyio
 Boto = Callable[[str], Any]
 
 
-async def _contract(connect: Any, type_: str, sample: Sample | None = None) -> None:
+async def _contract(
+    connect: Any, type_: str, sample: Sample | None = None, mode: str = "auto"
+) -> None:
     samples = {type_: sample} if sample is not None else None
-    async with connect(raw=True) as client:
+    async with connect(mode, raw=True) as client:
         report = await run_contract(client, types=[type_], samples=samples, timeout=60)
     assert report.passed, report.render()
     assert not [c for c in report.checks if c.status == "skipped"], report.render()
@@ -40,8 +42,9 @@ def _in_place(props: dict[str, Any], **changes: Any) -> Sample:
     return Sample(properties=props, update={**props, **changes})
 
 
-async def test_a_vpc_keeps_the_iac1_contract(connect: Any) -> None:
-    await _contract(connect, "aws:ec2:vpc")
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_a_vpc_keeps_the_iac1_contract_in_both_protocol_eras(connect: Any, mode: str) -> None:
+    await _contract(connect, "aws:ec2:vpc", mode=mode)
 
 
 async def test_a_subnet_keeps_the_iac1_contract(connect: Any, boto: Boto) -> None:

@@ -165,7 +165,18 @@ class BucketHandler(AwsHandler[BucketProperties, BucketOutputs]):
 
     async def create(self, ctx: CreateContext, props: BucketProperties) -> Created[BucketOutputs]:
         # The name is the id: look at that bucket rather than through every bucket (find).
-        raw = await self.fetch(props.bucket)
+        try:
+            raw = await self.fetch(props.bucket)
+        except AwsError as exc:
+            if exc.code != "UNAUTHORIZED":
+                raise
+            raise AwsError(
+                "CONFLICT",
+                f"{self.spec.type} '{ctx.name}': bucket '{props.bucket}' exists and these "
+                "credentials may not read it (another account's, as names are global); choose "
+                "another name",
+                aws_code=exc.aws_code,
+            ) from exc
         if raw is not None and not self.owned(raw, ctx.idempotency_key):
             raise AwsError(
                 "CONFLICT",
