@@ -151,7 +151,10 @@ class Progress:
         self.quiet = quiet
 
     def __call__(self, event: ExecEvent) -> None:
-        if self.quiet and event.kind not in ("failed", "undo-failed", "rollback", "interrupt"):
+        if self.quiet and not (
+            event.kind in ("failed", "undo-failed", "rollback", "interrupt")
+            or (event.kind == "transaction" and event.action != "begin")
+        ):
             return
         line = self.line(event)
         if line is not None:
@@ -189,6 +192,8 @@ class Progress:
             return Text.assemble(
                 ("  ✗ ", "red"), f"{a}: could not undo {event.action}: {event.message}"
             )
+        if kind == "transaction":
+            return Text.assemble(("  ⟲ ", "cyan"), f"server '{a}': {event.message}")
         return None
 
 

@@ -40,6 +40,7 @@ from ._planner import deposed_address
 from ._records import OperationIntent, ResourceRecord
 from ._resolve import resolve
 from ._secrets import mark_echoed_secrets, mark_secret_paths
+from ._transactions import Transactions
 from ._walk import Walk
 from .ports import Provider, ProviderSource, StateStore
 
@@ -48,6 +49,9 @@ OnFailure = Literal["rollback", "continue", "stop"]
 ApplyStatus = Literal["succeeded", "failed", "rolled-back", "rollback-failed", "interrupted"]
 AMBIGUOUS = frozenset({"TIMEOUT", "UNAVAILABLE", "INTERNAL"})
 """Errors after which the object may or may not exist: look it up by idempotency key."""
+
+
+_CHANGES = frozenset({"create", "update", "delete"})
 
 
 def _now() -> str:
@@ -70,6 +74,7 @@ class ExecEvent:
         "undo-start",
         "undo-done",
         "undo-failed",
+        "transaction",
         "interrupt",
     ]
     address: str = ""
@@ -203,6 +208,8 @@ class Executor:
         self.node_deps: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._server_limits: dict[str, anyio.CapacityLimiter] = {}
         self._outcomes: dict[str, StepOutcome] = {}
+        self.transactions = Transactions(providers)
+        self._not_undone: list[int] = []
 
     # -- graph -------------------------------------------------------------------------------
 
@@ -266,6 +273,8 @@ class Executor:
         if (failed or interrupted) and self.options.on_failure == "rollback" and self.done:
             self.emit(ExecEvent("rollback", message="rolling back completed steps"))
             undo, differs = await self._rollback()
+            if differs:
+                differs = await self._backstop(differs)
             result.undo = undo
             result.still_differs = differs
             result.status = "rollback-failed" if differs else "rolled-back"
@@ -273,6 +282,8 @@ class Executor:
             result.status = "interrupted"
         elif failed:
             result.status = "failed"
+        for server, problem in (await self.transactions.commit_all()).items():
+            self.emit(ExecEvent("transaction", server, "commit", f"commit failed: {problem}"))
         result.outputs, result.output_errors = self.outputs()
         return result
 
@@ -358,6 +369,8 @@ class Executor:
 
     async def _call(self, step: PlanStep, what: str, fn: Callable[[Provider], Awaitable[T]]) -> T:
         provider = await self.providers.get(step.server)
+        if what in _CHANGES:
+            await self._transaction(step.server)
         attempts = step.options.retries + 1
         timeout = step.options.timeout_seconds
         for attempt in range(attempts):
@@ -388,6 +401,25 @@ class Executor:
             )
             await anyio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _transaction(self, server: str) -> None:
+        """Open the server's backend transaction before its first change (once per run)."""
+        try:
+            tx = await self.transactions.ensure(server)
+        except ProviderError as exc:
+            self.transactions.give_up(server)
+            self.emit(
+                ExecEvent(
+                    "transaction",
+                    server,
+                    "begin",
+                    f"no backend transaction ({exc.code}: {exc.message}); rollback will rely "
+                    "on inverse operations alone",
+                )
+            )
+            return
+        if tx is not None and self.transactions.announce(server):
+            self.emit(ExecEvent("transaction", server, "begin", f"transaction {tx} opened"))
 
     def _intent(
         self,
@@ -678,7 +710,54 @@ class Executor:
             if status == "skipped":
                 d = self.done[i]
                 differs.append(f"{d.address}: {d.kind} not undone (an undo it waits on failed)")
+        self._not_undone = sorted(i for i, status in statuses.items() if status != "done")
         return undo, differs
+
+    async def _backstop(self, differs: list[str]) -> list[str]:
+        """Roll back the backend transaction of every server with changes the inverse
+        operations could not undo, and put their records back as they were before the run.
+        Returns what still differs."""
+        by_server: dict[str, list[int]] = {}
+        for i in self._not_undone:
+            d = self.done[i]
+            step = self.steps.get(d.address) or self.steps[d.address.split("#", 1)[0]]
+            by_server.setdefault(step.server, []).append(i)
+        restored: set[str] = set()
+        for server, indexes in by_server.items():
+            if server not in self.transactions.open:
+                continue
+            try:
+                await self.transactions.roll_back(server)
+            except ProviderError as exc:
+                self.emit(ExecEvent("transaction", server, "rollback", f"rollback failed: {exc}"))
+                continue
+            for i in sorted(indexes, reverse=True):
+                self._restore_prior(self.done[i])
+                restored.add(self.done[i].address)
+            self.emit(
+                ExecEvent(
+                    "transaction",
+                    server,
+                    "rollback",
+                    f"rolled back to where the run began ({len(indexes)} change(s) the "
+                    "inverse operations could not undo)",
+                )
+            )
+        return [d for d in differs if not any(d.startswith(f"{a}: ") for a in restored)]
+
+    def _restore_prior(self, d: _Done) -> None:
+        """Record ``d``'s resource as it was before the run (its backend was rolled back)."""
+        remove = [d.deposed_address] if d.deposed_address else []
+        records: list[ResourceRecord] = []
+        if d.prior is None:
+            remove.append(d.address)
+        else:
+            records.append(replace(d.prior, address=d.address))
+        for address in remove:
+            self.records.pop(address, None)
+        for record in records:
+            self.records[record.address] = record
+        self.state.write_resources(self.plan.deployment, records=records, remove=remove)
 
     async def _undo(self, step: PlanStep, d: _Done) -> None:
         if d.kind == "create" and d.new is not None:

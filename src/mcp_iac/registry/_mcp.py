@@ -118,6 +118,18 @@ class McpProvider:
         result: list[ListItem] = await self._call("list", type_, filter_)
         return result
 
+    # backend transactions: called only when describe() says ``transactions: true``
+
+    async def begin(self) -> str:
+        transaction_id: str = await self._call("begin")
+        return transaction_id
+
+    async def commit(self, transaction_id: str) -> None:
+        await self._call("commit", transaction_id)
+
+    async def rollback(self, transaction_id: str) -> None:
+        await self._call("rollback", transaction_id)
+
 
 class McpProviders:
     """A ProviderSource of MCP servers: stdio commands, streamable-HTTP URLs, and built-ins served
