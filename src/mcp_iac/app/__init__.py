@@ -1,6 +1,7 @@
 """Use cases shared by every interface (CLI, MCP server): plan, up, destroy, refresh, drift..."""
 
 from ._inspect import Change, DriftItem, DriftReport, RefreshReport, drift, refresh
+from ._patterns import pattern_library, pattern_paths, render_pattern
 from ._planning import Loaded, graph_text, load, plan, schemas_for, validate
 from ._policies import (
     PolicyBlocked,
@@ -44,12 +45,15 @@ __all__ = [
     "load",
     "load_spec",
     "offline_plan",
+    "pattern_library",
+    "pattern_paths",
     "plan",
     "plan_restore",
     "policy_config",
     "policy_set",
     "read_project_section",
     "refresh",
+    "render_pattern",
     "restore",
     "run_plan",
     "run_policy_fixtures",

@@ -7,7 +7,9 @@ import typer
 from . import (
     _cmd_ask,
     _cmd_init,
+    _cmd_pattern,
     _cmd_plan,
+    _cmd_policy,
     _cmd_run,
     _cmd_sandbox,
     _cmd_serve,
@@ -37,6 +39,14 @@ serve_app = typer.Typer(
     help="Serve mcp-iac over MCP (stdio, or HTTP with tokens).", invoke_without_command=True
 )
 token_app = typer.Typer(help="Bearer tokens for serve --http.", no_args_is_help=True)
+policy_app = typer.Typer(
+    help="Policies: check a deployment, run policy tests, list.", no_args_is_help=True
+)
+app.add_typer(policy_app, name="policy")
+pattern_app = typer.Typer(
+    help="Deployment patterns: list, show, render, deploy.", no_args_is_help=True
+)
+app.add_typer(pattern_app, name="pattern")
 
 _cmd_init.register(app)
 _cmd_plan.register(app)
@@ -46,3 +56,5 @@ _cmd_servers.register(app, servers_app, provider_app)
 _cmd_sandbox.register(sandbox_app)
 _cmd_serve.register(app, serve_app, token_app)
 _cmd_ask.register(app)
+_cmd_policy.register(policy_app)
+_cmd_pattern.register(pattern_app)

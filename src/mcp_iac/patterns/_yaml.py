@@ -155,9 +155,9 @@ def _search(expr: str, params: dict[str, Any], where: str) -> Any:
 
 
 def _render_text(text: str, params: dict[str, Any], where: str) -> Any:
-    whole = _EXPR.fullmatch(text.strip())
-    if whole and text.strip() == text:
-        return _search(whole.group(1), params, where)
+    found = list(_EXPR.finditer(text))
+    if len(found) == 1 and found[0].span() == (0, len(text)):
+        return _search(found[0].group(1), params, where)
 
     def one(match: re.Match[str]) -> str:
         value = _search(match.group(1), params, where)
