@@ -20,10 +20,8 @@ from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel
 
 from ._orchestrator import Orchestrator
-from ._scopes import caller, caller_scopes, required_scope
+from ._scopes import FORBIDDEN, caller, caller_scopes, required_scope
 
-FORBIDDEN = -32003
-"""JSON-RPC error code of a call refused for a missing scope (implementation-defined range)."""
 MAX_SHOWN = 200
 AUDITED = {"tools/call": "tool", "resources/read": "resource", "prompts/get": "prompt"}
 

@@ -22,20 +22,20 @@ from starlette.authentication import AuthCredentials
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._scopes import required_scope
+from ._scopes import FORBIDDEN, required_scope
 from ._tokens import TokenBook, TokenEntry
 
 Denied = Callable[[TokenEntry, str, str, str], None]
 """Called with (token, method, name, missing scope) for every 403."""
 
 
-def _needs(body: bytes) -> list[tuple[str, str, str]]:
-    """(method, name, scope) for each message of a JSON-RPC body that needs a scope."""
+def _needs(body: bytes) -> list[tuple[Any, str, str, str]]:
+    """(id, method, name, scope) for each message of a JSON-RPC body that needs a scope."""
     try:
         doc: Any = json.loads(body)
     except ValueError:
         return []  # not JSON: the server answers with a parse error, no call is made
-    needs: list[tuple[str, str, str]] = []
+    needs: list[tuple[Any, str, str, str]] = []
     for message in doc if isinstance(doc, list) else [doc]:
         if not isinstance(message, dict) or not isinstance(message.get("method"), str):
             continue
@@ -43,31 +43,39 @@ def _needs(body: bytes) -> list[tuple[str, str, str]]:
         scope = required_scope(message["method"], params)
         if scope is not None:
             name = str((params or {}).get("name") or (params or {}).get("uri") or "")
-            needs.append((message["method"], name, scope))
+            needs.append((message.get("id"), message["method"], name, scope))
     return needs
 
 
 async def _respond(
-    send: Send, status: int, error: str | None, description: str, scope: str = ""
+    send: Send,
+    status: int,
+    error: str | None,
+    description: str,
+    scope: str = "",
+    *,
+    body: dict[str, Any] | None = None,
 ) -> None:
     challenge = 'Bearer realm="mcp-iac"'
     if error:
         challenge += f', error="{error}", error_description="{description}"'
     if scope:
         challenge += f', scope="{scope}"'
-    body = json.dumps({"error": error or "unauthorized", "error_description": description}).encode()
+    content = json.dumps(
+        body or {"error": error or "unauthorized", "error_description": description}
+    ).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
+                (b"content-length", str(len(content)).encode()),
                 (b"www-authenticate", challenge.encode()),
             ],
         }
     )
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": content})
 
 
 class BearerGate:
@@ -104,12 +112,19 @@ class BearerGate:
             if body is None:
                 await _respond(send, 413, "invalid_request", "request body too large")
                 return
-            for method, name, needed in _needs(body):
+            for message_id, method, name, needed in _needs(body):
                 if not entry.allows(needed):  # type: ignore[arg-type]  # needed is a Scope
                     if self.on_denied is not None:
                         self.on_denied(entry, method, name, needed)
                     why = f"token '{entry.id}' lacks the '{needed}' scope for {method} {name}"
-                    await _respond(send, 403, "insufficient_scope", why.strip(), needed)
+                    await _respond(
+                        send,
+                        403,
+                        "insufficient_scope",
+                        why.strip(),
+                        needed,
+                        body=_forbidden(message_id, why.strip(), needed),
+                    )
                     return
             receive = _replay(body, receive)
         scope["user"] = AuthenticatedUser(
@@ -133,6 +148,19 @@ class BearerGate:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _forbidden(message_id: Any, why: str, scope: str) -> dict[str, Any]:
+    """A JSON-RPC error body, so MCP clients show the reason, not just the status."""
+    return {
+        "jsonrpc": "2.0",
+        "id": message_id,
+        "error": {
+            "code": FORBIDDEN,
+            "message": f"forbidden: {why}",
+            "data": {"error": "insufficient_scope", "scope": scope},
+        },
+    }
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -15,6 +15,8 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 
 from ._tokens import Scope
 
+FORBIDDEN = -32003
+"""JSON-RPC error code of a call refused for a missing scope (implementation-defined range)."""
 LOCAL = "local"
 """The caller's id when there is no token (stdio, in-process)."""
 

@@ -317,13 +317,19 @@ async def _run_with_progress(
                     reporting = False
 
     report: RunReport | None = None
+    failure: IacError | None = None
     with anyio.CancelScope(shield=True):
         async with anyio.create_task_group() as tg:
             tg.start_soon(forward)
             with send:
-                report = await orch.execute(
-                    the_plan, kind=kind, intent=intent, on_event=send.send_nowait
-                )
+                try:
+                    report = await orch.execute(
+                        the_plan, kind=kind, intent=intent, on_event=send.send_nowait
+                    )
+                except IacError as exc:  # raised here, not wrapped in the task group's group
+                    failure = exc
+    if failure is not None:
+        raise failure
     assert report is not None
     return report
 
