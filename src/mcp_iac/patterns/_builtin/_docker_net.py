@@ -22,7 +22,7 @@ def vlan_network(
         name=name,
         subnet=subnet,
         gateway=gateway,
-        labels={**labels, "mcp-iac.vlan": vlan.out.device},
+        labels={**labels, "vlan": vlan.out.device},
     )
 
 
