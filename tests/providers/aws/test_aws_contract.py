@@ -150,3 +150,21 @@ async def test_a_record_keeps_the_iac1_contract(connect: Any, boto: Boto) -> Non
 
 async def test_a_bucket_keeps_the_iac1_contract(connect: Any) -> None:
     await _contract(connect, "aws:s3:bucket")
+
+
+async def test_the_whole_provider_passes_on_its_own_examples_skipping_types_that_need_ids(
+    connect: Any,
+) -> None:
+    # What `mcp-iac provider test aws` runs: no samples, the examples of iac_describe.
+    async with connect(raw=True) as client:
+        report = await run_contract(client, timeout=60)
+    assert report.passed, report.render()
+    skipped = {c.type for c in report.checks if c.status == "skipped"}
+    assert skipped == {
+        "aws:ec2:subnet",
+        "aws:ec2:instance",
+        "aws:autoscaling:group",
+        "aws:elb:targetGroup",
+        "aws:elb:loadBalancer",
+        "aws:route53:record",
+    }

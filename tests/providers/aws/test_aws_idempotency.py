@@ -131,7 +131,10 @@ async def test_a_create_repeated_after_a_crash_returns_the_first_object(
     assert [item.id for item in listed] == [first.id]
     assert listed[0].name == "web"
     assert again.id == first.id
-    assert again.outputs == first.outputs
+    volatile = ("status", "state")  # a certificate may be issued in between
+    assert {k: v for k, v in again.outputs.items() if k not in volatile} == {
+        k: v for k, v in first.outputs.items() if k not in volatile
+    }
     assert others == []
     assert [item.id for item in every] == [first.id]  # the prerequisites are not ours
     assert count(boto) == before + 1

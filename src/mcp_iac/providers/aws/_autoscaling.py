@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from mcp_iac.sdk import CreateContext, Example, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Observed, TypeSpec
 
 from ._aws import Raw
 from ._base import AwsHandler
@@ -101,24 +101,6 @@ GROUP = TypeSpec(
     properties=GroupProperties,
     outputs=GroupOutputs,
     replace_on_changes=("name",),
-    examples=(
-        Example(
-            properties={
-                "launchTemplate": "lt-0123456789abcdef0",
-                "minSize": 1,
-                "maxSize": 2,
-                "subnetIds": ["subnet-0123456789abcdef0"],
-            },
-            update={
-                "launchTemplate": "lt-0123456789abcdef0",
-                "minSize": 2,
-                "maxSize": 3,
-                "subnetIds": ["subnet-0123456789abcdef0"],
-                "tags": {"app": "web"},
-            },
-            description="A group of one instance (give a real template and subnet), then two.",
-        ),
-    ),
 )
 
 

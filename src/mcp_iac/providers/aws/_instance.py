@@ -8,7 +8,7 @@ import builtins
 
 from pydantic import Field
 
-from mcp_iac.sdk import CreateContext, Example, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Observed, TypeSpec
 
 from ._aws import Raw
 from ._base import AwsHandler
@@ -75,17 +75,6 @@ INSTANCE = TypeSpec(
     properties=InstanceProperties,
     outputs=InstanceOutputs,
     replace_on_changes=("imageId", "subnetId", "keyName", "userData", "associatePublicIpAddress"),
-    examples=(
-        Example(
-            properties={
-                "imageId": "ami-12c6146b",
-                "instanceType": "t3.micro",
-                "tags": {"app": "web"},
-            },
-            update={"imageId": "ami-12c6146b", "instanceType": "t3.small", "tags": {"app": "web"}},
-            description="An instance, then resized in place (stop, change, start).",
-        ),
-    ),
 )
 
 

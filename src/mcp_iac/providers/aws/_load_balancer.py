@@ -7,7 +7,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from mcp_iac.sdk import CreateContext, Example, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Observed, TypeSpec
 
 from ._aws import Raw
 from ._base import AwsHandler
@@ -100,24 +100,6 @@ LOAD_BALANCER = TypeSpec(
     properties=LoadBalancerProperties,
     outputs=LoadBalancerOutputs,
     replace_on_changes=("name", "type", "scheme"),
-    examples=(
-        Example(
-            properties={
-                "subnetIds": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-                "listeners": [{"port": 80, "targetGroupArn": "arn:aws:elasticloadbalancing:..."}],
-            },
-            update={
-                "subnetIds": ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
-                "listeners": [
-                    {"port": 80, "targetGroupArn": "arn:aws:elasticloadbalancing:..."},
-                    {"port": 8080, "targetGroupArn": "arn:aws:elasticloadbalancing:..."},
-                ],
-                "tags": {"app": "web"},
-            },
-            description="An ALB in two subnets forwarding port 80 (give real ids); then a "
-            "second listener.",
-        ),
-    ),
 )
 
 

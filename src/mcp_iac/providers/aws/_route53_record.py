@@ -16,7 +16,7 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from mcp_iac.sdk import CreateContext, Created, Example, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Created, Observed, TypeSpec
 
 from ._aws import Raw
 from ._base import AwsHandler
@@ -88,25 +88,6 @@ RECORD = TypeSpec(
     outputs=RecordOutputs,
     replace_on_changes=("zoneId", "name", "type"),
     delete_before_replace=True,
-    examples=(
-        Example(
-            properties={
-                "zoneId": "Z0123456789ABCDEFGHIJ",
-                "name": "www",
-                "type": "A",
-                "ttl": 300,
-                "values": ["198.18.0.10"],
-            },
-            update={
-                "zoneId": "Z0123456789ABCDEFGHIJ",
-                "name": "www",
-                "type": "A",
-                "ttl": 60,
-                "values": ["198.18.0.10", "198.18.0.11"],
-            },
-            description="www in a zone (give a real zoneId), then two addresses and a shorter TTL.",
-        ),
-    ),
 )
 
 

@@ -6,7 +6,7 @@ import builtins
 
 from pydantic import Field
 
-from mcp_iac.sdk import CreateContext, Example, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Observed, TypeSpec
 
 from ._aws import Raw
 from ._base import AwsHandler
@@ -51,23 +51,6 @@ SUBNET = TypeSpec(
     properties=SubnetProperties,
     outputs=SubnetOutputs,
     replace_on_changes=("vpcId", "cidrBlock", "availabilityZone"),
-    examples=(
-        Example(
-            properties={
-                "vpcId": "vpc-0123456789abcdef0",
-                "cidrBlock": "198.18.1.0/24",
-                "availabilityZone": "us-east-1a",
-            },
-            update={
-                "vpcId": "vpc-0123456789abcdef0",
-                "cidrBlock": "198.18.1.0/24",
-                "availabilityZone": "us-east-1a",
-                "mapPublicIpOnLaunch": True,
-                "tags": {"tier": "public"},
-            },
-            description="A subnet of a VPC (give a real vpcId), then made public in place.",
-        ),
-    ),
 )
 
 

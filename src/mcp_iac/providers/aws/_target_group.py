@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from mcp_iac.sdk import CreateContext, Example, Observed, TypeSpec
+from mcp_iac.sdk import CreateContext, Observed, TypeSpec
 
 from ._aws import Raw
 from ._base import AwsHandler
@@ -78,19 +78,6 @@ TARGET_GROUP = TypeSpec(
     properties=TargetGroupProperties,
     outputs=TargetGroupOutputs,
     replace_on_changes=("name", "port", "protocol", "vpcId", "targetType"),
-    examples=(
-        Example(
-            properties={"port": 8080, "vpcId": "vpc-0123456789abcdef0"},
-            update={
-                "port": 8080,
-                "vpcId": "vpc-0123456789abcdef0",
-                "healthCheckPath": "/healthz",
-                "tags": {"app": "web"},
-            },
-            description="Targets on port 8080 of a VPC (give a real vpcId); then a health "
-            "check path.",
-        ),
-    ),
 )
 
 
