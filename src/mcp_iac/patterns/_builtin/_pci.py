@@ -215,6 +215,7 @@ def pci_ecommerce(p: PciParams) -> Deployment:
             d,
             "aws:s3:bucket",
             f"{app}-logs",
+            bucket=f"{app}-logs-{p.domain.replace('.', '-')}"[:63],
             versioning=True,
             forceDestroy=True,
             tags=tags,
