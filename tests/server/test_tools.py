@@ -15,6 +15,7 @@ ALL_TOOLS = {
     "list_servers",
     "list_resource_types",
     "list_deployments",
+    "list_patterns",
     "state",
     "outputs",
     "history",

@@ -48,6 +48,7 @@ SIGNALS: dict[str, Signals] = {
             (_rx(r"\b(?:dev|development)\b"), 2, "development"),
         ),
         facts={"runtime": 1},
+        implies=frozenset({"database"}),
     ),
     "pci-compliant-ecommerce": Signals(
         phrases=(
@@ -88,18 +89,21 @@ SIGNALS: dict[str, Signals] = {
                 "a database cluster",
             ),
             (_rx(r"\bsecure\s+(?:database|db)\b"), 3, "a secure database"),
+            (_rx(r"\b(?:secure|private|hardened)\b"), 1, "security"),
         ),
+        implies=frozenset({"database", "backup"}),
     ),
     "iot-edge": Signals(
         phrases=(
             (
                 _rx(
-                    r"\b(?:iot|internet\s+of\s+things|edge\s+(?:gateway|devices?|computing|nodes?)"
-                    r"|sensors?|mqtt|telemetry)\b"
+                    r"\b(?:iot|internet\s+of\s+things|edge\s+(?:gateway|devices?|computing|nodes?))\b"
                 ),
                 3,
                 "IoT at the edge",
             ),
+            (_rx(r"\b(?:sensors?|devices?)\b"), 1, "devices"),
+            (_rx(r"\b(?:mqtt|telemetry)\b"), 2, "device messaging"),
         ),
     ),
 }

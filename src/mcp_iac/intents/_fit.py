@@ -15,7 +15,7 @@ from ._facts import Fact
 
 PARAMETER_NAMES: dict[str, tuple[str, ...]] = {
     "players": ("players", "maxPlayers", "playerCount"),
-    "memory_mb": ("memoryMb", "memoryMB", "memory", "ram", "ramMb", "memoryLimit", "memoryGb"),
+    "memory_mb": ("memoryMb", "memoryMB", "ramMb", "memory", "ram", "memoryGb", "ramGb"),
     "cpus": ("cpus", "cpu", "vcpus", "cores"),
     "disk_gb": ("diskGb", "storageGb", "disk", "storage", "volumeSize"),
     "vlan_tag": ("vlanTag", "vlan", "vlanId"),
@@ -24,20 +24,20 @@ PARAMETER_NAMES: dict[str, tuple[str, ...]] = {
     "min_instances": ("minInstances", "minSize", "minReplicas"),
     "max_instances": ("maxInstances", "maxSize", "maxReplicas"),
     "instances": ("instances", "replicas", "instanceCount", "nodes", "count"),
-    "port": ("port", "gamePort", "hostPort"),
-    "name": ("appName", "name"),
+    "port": ("port", "gamePort", "hostPort", "appPort"),
+    "name": ("appName", "name", "project", "site"),
     "game": ("game", "gameType", "edition"),
     "runtime": ("runtime", "language", "stack"),
-    "databases": ("databases", "database"),
+    "databases": ("databases", "database", "engine"),
     "payment_processor": ("paymentProcessor", "payments", "payment"),
     "pci": ("pci", "pciCompliance"),
     "ddos_protection": ("ddosProtection", "ddos"),
-    "high_availability": ("highAvailability", "ha", "highlyAvailable"),
+    "high_availability": ("highAvailability", "ha", "highlyAvailable", "multiAz"),
     "backup": ("backup", "backups", "backupEnabled", "enableBackup"),
     "monitoring": ("monitoring", "enableMonitoring"),
     "tls": ("tls", "ssl", "https"),
     "autoscaling": ("autoscaling", "autoScaling"),
-    "database": ("database", "withDatabase", "databases"),
+    "database": ("database", "withDatabase"),
 }
 
 
@@ -136,6 +136,10 @@ def _convert(fact: Fact, name: str, node: Mapping[str, Any]) -> Any:
             return str(value)
         raise _Mismatch("not a number")
     text = str(value)
+    if "const" in node:
+        if str(node["const"]).lower() != text.lower():
+            raise _Mismatch(f"it only takes {node['const']!r}")
+        return node["const"]
     if isinstance(enum, list):
         for option in enum:
             if isinstance(option, str) and option.lower() == text.lower():
@@ -155,6 +159,8 @@ def fit(facts: list[Fact], pattern: str, schema: Mapping[str, Any] | None) -> Fi
         return out
     properties: Mapping[str, Any] = schema.get("properties") or {}
     for fact in facts:
+        if fact.key == "vlan_name" and _named_vlan(fact, properties, schema, out):
+            continue
         names = [n for n in PARAMETER_NAMES.get(fact.key, ()) if n in properties]
         names = [n for n in names if n not in out.parameters]
         if not names:
@@ -192,5 +198,25 @@ def _high_availability(
             if isinstance(current, int) and current < 2:
                 out.parameters[name] = 2
                 out.understood.append((wanted.said, f"high availability → {name}=2"))
+            else:
+                out.understood.append(
+                    (wanted.said, f"high availability → {name}={current} (the default)")
+                )
             out.unsupported = [u for u in out.unsupported if not u.startswith("high availability")]
             return
+
+
+def _named_vlan(
+    fact: Fact, properties: Mapping[str, Any], schema: Mapping[str, Any], out: Fitted
+) -> bool:
+    """ "On the gaming VLAN": the pattern's own VLAN when a VLAN parameter is described with
+    that name ("The gaming VLAN."); its default stays."""
+    for name, raw in properties.items():
+        node = _resolve(raw, schema)
+        about = str(node.get("description") or "").lower()
+        if "vlan" in name.lower() and f"{fact.value} vlan" in about:
+            out.understood.append(
+                (fact.said, f"{fact.meaning} → the pattern's {name} ({node.get('default')})")
+            )
+            return True
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,6 +63,23 @@ class Intent(BaseModel):
     alternatives: list[str] = Field(
         default_factory=list, description="Other patterns the request also points at."
     )
+
+    def with_parameters(self, extra: Mapping[str, JSON]) -> Intent:
+        """This reading with ``extra`` parameters set (over what the request said); the
+        required parameters they give are no longer missing."""
+        return self.model_copy(
+            update={
+                "parameters": {**self.parameters, **extra},
+                "missing": [m for m in self.missing if m.split(" ", 1)[0] not in extra],
+                "understood": [
+                    *self.understood,
+                    *(
+                        Understood(said=f"--param {k}", meaning=f"{k}={v!r}")
+                        for k, v in extra.items()
+                    ),
+                ],
+            }
+        )
 
     @property
     def complete(self) -> bool:

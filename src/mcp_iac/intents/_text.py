@@ -37,10 +37,19 @@ class Text:
         self._used = [False] * len(self.lower)
 
     def find(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        """Matches of ``pattern`` that overlap nothing used so far (checked lazily)."""
-        for match in pattern.finditer(self.lower):
-            if not any(self._used[match.start() : match.end()]):
-                yield match
+        """Matches of ``pattern`` that overlap nothing used so far. A match that does is
+        tried again one character later, so an optional prefix that was used elsewhere
+        ("postgres" in "postgres database cluster") does not hide the rest."""
+        pos = 0
+        while pos <= len(self.lower):
+            match = pattern.search(self.lower, pos)
+            if match is None:
+                return
+            if any(self._used[match.start() : match.end()]):
+                pos = match.start() + 1
+                continue
+            yield match
+            pos = max(match.end(), match.start() + 1)
 
     def take(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
         """Every unused match of ``pattern``, marked used."""

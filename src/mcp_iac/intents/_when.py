@@ -113,7 +113,5 @@ def find_when(text: Text, now: datetime) -> When | None:
         return When(at, text.said(m), at.strftime("%Y-%m-%d %H:%M:%S UTC"))
     if (m := text.take_first(_LAST_WEEK)) is not None:
         at = now - timedelta(weeks=1)
-        return When(
-            at, text.said(m), f"one week ago ({at.strftime('%Y-%m-%d %H:%M:%S UTC')})"
-        )
+        return When(at, text.said(m), f"one week ago ({at.strftime('%Y-%m-%d %H:%M:%S UTC')})")
     return None

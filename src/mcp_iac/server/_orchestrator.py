@@ -30,6 +30,8 @@ from ._results import (
     DriftResult,
     HistoryResult,
     OutputsResult,
+    PatternInfo,
+    PatternList,
     ResourceInfo,
     RunInfo,
     ServerInfo,
@@ -204,8 +206,18 @@ class Orchestrator:
             lines += [f"  {ids[d]} --> {ids[a]}" for d in records[a].dependencies if d in ids]
         return "\n".join(lines) + "\n"
 
+    def patterns(self) -> PatternList:
+        return PatternList(
+            patterns=[
+                PatternInfo(name=p.name, description=p.description, parameters=p.schema())
+                for p in app.pattern_library(self.project)
+            ]
+        )
+
     def interpret(self, request: str) -> Intent:
-        return interpret(request, patterns={}, now=self.clock())
+        """``request`` read against the project's patterns (built-in and its own)."""
+        catalog = {p.name: p.schema() for p in app.pattern_library(self.project)}
+        return interpret(request, patterns=catalog, now=self.clock())
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -235,6 +247,28 @@ class Orchestrator:
         if not plan.has_changes:
             return None
         return app.check_policies(self.project, plan).to_dict()
+
+    async def plan_pattern(
+        self,
+        pattern: str,
+        parameters: Mapping[str, Any] | None,
+        *,
+        deployment: str | None,
+        made_by: str,
+    ) -> StoredPlan:
+        """Render ``pattern`` with ``parameters`` (named ``deployment`` if given) and plan it."""
+        spec = app.render_pattern(
+            self.project, pattern, dict(parameters or {}), deployment=deployment
+        )
+        loaded = app.load(self.project, spec, {})
+        plan = await app.plan(self.project, loaded, deployment=spec.name)
+        return self.book.add(
+            plan,
+            kind="apply",
+            made_by=made_by,
+            source=f"pattern {pattern}",
+            policies=self.policies(plan),
+        )
 
     async def destroy_plan(self, deployment: str) -> Plan:
         self.require(deployment)

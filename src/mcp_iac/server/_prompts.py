@@ -13,12 +13,13 @@ def deploy(request: str) -> str:
     return f"""The person asks: "{request}"
 
 Work with the mcp-iac tools:
-1. Call `interpret` with the request. If it names a pattern with parameters and nothing is
-   missing, plan that. If something is missing, ask the person for it. If it is not understood,
-   call `list_resource_types` and write a deployment document (apiVersion iac.mcp/v1, kind
-   Deployment) that does what was asked, using only the types listed.
-2. Call `plan`. Show the person the `review` text as it is, the counts, and any policy
-   violations with their remediation. Point out deletes and replacements.
+1. Call `interpret` with the request, and `list_patterns`. If a pattern fits, fill its
+   parameters from the request (interpret's reading helps; check it) and ask the person for
+   required ones that are missing. If none fits, call `list_resource_types` and write a
+   deployment document (apiVersion iac.mcp/v1, kind Deployment) using only the types listed.
+2. Call `plan` (pattern + parameters, or the document). Show the person the `review` text as
+   it is, the counts, and any policy violations with their remediation. Point out deletes
+   and replacements.
 3. Only if the person wants it, call `apply` with the plan_id. Their client asks them to
    approve the plan; you cannot approve for them. If they decline, nothing changes.
 4. Report the outcome and the deployment's outputs (`outputs` tool)."""

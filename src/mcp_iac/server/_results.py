@@ -50,7 +50,6 @@ class PatternInfo(_Out):
 
 class PatternList(_Out):
     patterns: list[PatternInfo]
-    note: str = ""
 
 
 class StepInfo(_Out):

@@ -24,6 +24,7 @@ TOOL_SCOPES: dict[str, Scope] = {
     "list_servers": "read",
     "list_resource_types": "read",
     "list_deployments": "read",
+    "list_patterns": "read",
     "state": "read",
     "outputs": "read",
     "history": "read",

@@ -10,6 +10,7 @@ anything else is a bug and stays on the server.
 # the signatures at registration, and resolvers are looked up by the objects named there.
 
 import functools
+import json
 import math
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -35,6 +36,7 @@ from ._results import (
     HistoryResult,
     InterpretResult,
     OutputsResult,
+    PatternList,
     PlanResult,
     PolicyResults,
     ServerList,
@@ -96,6 +98,13 @@ async def list_resource_types(
 
 
 @translated
+async def list_patterns(ctx: Context) -> PatternList:
+    """The deployment patterns (built-in and the project's own), each with the JSON Schema of
+    its parameters: plan one with the plan tool's pattern and parameters."""
+    return orchestrator(ctx).patterns()
+
+
+@translated
 async def list_deployments(ctx: Context) -> DeploymentList:
     """The deployments recorded in the state store."""
     return orchestrator(ctx).deployments()
@@ -145,7 +154,10 @@ async def interpret(
         )
         step = f'call restore with deployment="{intent.deployment}" and {when}'
     elif intent.kind == "pattern" and intent.complete:
-        step = "call plan with this pattern and parameters, then show the review to the person"
+        step = (
+            f'call plan with pattern="{intent.pattern}" and parameters='
+            f"{json.dumps(intent.parameters, sort_keys=True)}, then show the review to the person"
+        )
     else:
         step = "ask the person for what is missing, or write a deployment document for plan"
     return InterpretResult(**intent.model_dump(), next=step)
@@ -202,23 +214,42 @@ def plan_result(stored: StoredPlan) -> PlanResult:
 @translated
 async def plan(
     ctx: Context,
+    *,
     document: Annotated[
         dict[str, Any] | str | None,
         Field(
             description="A deployment document (apiVersion iac.mcp/v1, kind Deployment), as an "
-            "object or as YAML/JSON text."
+            "object or as YAML/JSON text. Give this, or a pattern."
         ),
     ] = None,
     variables: Annotated[
         dict[str, Any] | None, Field(description="Values for the document's variables.")
     ] = None,
+    pattern: Annotated[
+        str | None, Field(description="A pattern name (see list_patterns), instead of a document.")
+    ] = None,
+    parameters: Annotated[
+        dict[str, Any] | None, Field(description="The pattern's parameters (its JSON Schema).")
+    ] = None,
+    deployment: Annotated[
+        str | None, Field(description="Name the pattern's deployment (default: the pattern's).")
+    ] = None,
 ) -> PlanResult:
-    """Plan a deployment against the recorded state; changes nothing. Returns a plan id, the
-    counts, a readable diff (review) to show the person, and policy results."""
-    if document is None:
-        raise ToolError("give a deployment document to plan")
+    """Plan a deployment document, or a pattern with parameters, against the recorded state;
+    changes nothing. Returns a plan id, the counts, a readable diff (review) to show the
+    person, and the policy results."""
+    if (document is None) == (pattern is None):
+        raise ToolError("give exactly one of document (a deployment) or pattern (a name)")
     orch = orchestrator(ctx)
-    stored = await orch.plan_document(document, variables=variables, made_by=caller())
+    if pattern is not None:
+        stored = await orch.plan_pattern(
+            pattern, parameters, deployment=deployment, made_by=caller()
+        )
+    else:
+        if parameters is not None or deployment is not None:
+            raise ToolError("parameters and deployment go with a pattern, not with a document")
+        assert document is not None
+        stored = await orch.plan_document(document, variables=variables, made_by=caller())
     note(stored.plan.deployment, plan_id=stored.id, summary=stored.plan.summary())
     return plan_result(stored)
 
@@ -480,6 +511,7 @@ def register_tools(mcp: MCPServer[Orchestrator]) -> None:
     tools: list[tuple[Callable[..., Any], ToolAnnotations]] = [
         (list_servers, READ),
         (list_resource_types, READ),
+        (list_patterns, READ),
         (list_deployments, READ),
         (state, READ),
         (outputs, READ),
