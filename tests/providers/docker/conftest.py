@@ -73,6 +73,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nothing listens on (a registry that is down)."""
+    return _free_port()
+
+
 def _answers(port: int) -> bool:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
     try:

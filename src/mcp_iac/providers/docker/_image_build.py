@@ -36,6 +36,7 @@ from ._model import (
     observed,
 )
 from ._paths import confine
+from ._stream import built_image
 
 TYPE = "docker:image:build"
 BUILD_LABEL = "mcp-iac.build"
@@ -248,7 +249,7 @@ class BuildHandler:
         }
 
         def build(client: Any) -> str:
-            image, _ = client.images.build(
+            stream = client.api.build(
                 path=str(context),
                 dockerfile=os.path.relpath(dockerfile, context),
                 buildargs=props.build_args or None,
@@ -256,9 +257,10 @@ class BuildHandler:
                 labels=build_labels,
                 rm=True,
                 forcerm=True,
+                decode=True,
                 timeout=int(self.engine.settings.build_timeout),
             )
-            image_id = str(image.id)
+            image_id = str(client.api.inspect_image(built_image(stream, what))["Id"])
             try:
                 _retag(client, image_id, [], props.tags)
             except BaseException:
