@@ -29,18 +29,29 @@ def mark_secret_paths(tree: dict[str, Any], paths: Iterable[str]) -> dict[str, A
     return result
 
 
+_MIN_CONTAINED = 6
+"""Shorter secret values mark only outputs equal to them: an address that happens to contain a
+secret ``10`` is not a leak."""
+
+
 def mark_echoed_secrets(outputs: dict[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Outputs whose text contains a secret input value become Secrets themselves."""
-    secrets = [s for s in _secret_texts(inputs) if s]
-    if not secrets:
+    """Outputs whose text contains a secret input value (or equals a short one) become
+    Secrets themselves."""
+    texts = [s for s in _secret_texts(inputs) if s]
+    if not texts:
         return outputs
+    long_ = [s for s in texts if len(s) >= _MIN_CONTAINED]
+    short = {s for s in texts if len(s) < _MIN_CONTAINED}
+
+    def echoes(value: str) -> bool:
+        return value in short or any(s in value for s in long_)
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v) for v in value]
-        if isinstance(value, str) and any(s in value for s in secrets):
+        if isinstance(value, str) and echoes(value):
             return Secret(value)
         return value
 
