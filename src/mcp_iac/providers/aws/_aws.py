@@ -38,6 +38,7 @@ class Aws:
         self.settings = settings
         self._session: Any = None
         self._clients: dict[str, Any] = {}
+        self._region: str | None = None
         self._lock = threading.Lock()
         self._limiter = anyio.CapacityLimiter(settings.max_concurrency)
         self._config = Config(
@@ -82,12 +83,16 @@ class Aws:
             except Exception as exc:  # the boundary: botocore's errors become AwsError
                 raise translate(exc, action="connect", subject=subject) from exc
             self._clients[service] = made
+            self._region = str(made.meta.region_name)
             return made
 
     @property
     def region(self) -> str:
-        """The region calls go to (after the profile and the environment had their say)."""
-        return str(self.client("sts").meta.region_name)
+        """The region calls go to (after the profile and the environment had their say).
+
+        Known once any client exists (every handler has made a call before it needs this).
+        """
+        return self._region or str(self.client("sts").meta.region_name)
 
     def _run(self, service: str, operation: str, subject: Subject, params: Raw) -> Raw:
         client = self.client(service)
