@@ -14,12 +14,14 @@ costs well under a millisecond to make.
 from __future__ import annotations
 
 import functools
+import socket
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 import anyio
 import anyio.to_thread
 import docker
+import requests
 from docker.utils import kwargs_from_env
 
 from mcp_iac.core import ProviderError
@@ -53,7 +55,24 @@ class Engine:
             version=version, timeout=int(max(1, timeout)), **kwargs_from_env(environment=env)
         )
 
+    def _check_socket(self) -> None:
+        """For a ``unix://`` engine, connect once ourselves first: the docker SDK leaves the
+        socket of a failed connect for the garbage collector to close."""
+        host = self.settings.docker_host or "unix:///var/run/docker.sock"
+        if not host.startswith("unix://"):
+            return
+        path = host[len("unix://") :]
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(self.settings.timeout)
+            try:
+                probe.connect(path)
+            except OSError as exc:
+                raise requests.exceptions.ConnectionError(
+                    f"cannot connect to {path}: {exc.strerror or exc}"
+                ) from exc
+
     def _negotiate(self) -> str:
+        self._check_socket()
         client = self._make_client("auto", long=False)
         try:
             return str(client.api.api_version)
@@ -73,6 +92,7 @@ class Engine:
         return self._api_version
 
     def _call(self, version: str, long: bool, fn: Callable[..., T], *args: Any) -> T:
+        self._check_socket()
         client = self._make_client(version, long)
         try:
             return fn(client, *args)
