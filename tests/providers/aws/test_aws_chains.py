@@ -129,7 +129,7 @@ async def test_a_load_balanced_group_with_certificate_and_dns(connect: Any, boto
                 "imageId": "ami-12c6146b",
                 "instanceType": "t3.micro",
                 "securityGroupIds": [group["id"]],
-                "userData": "IyEvYmluL3NoCmh0dHBkIC1mIC1wIDgwODAK",
+                "userDataBase64": "IyEvYmluL3NoCmh0dHBkIC1mIC1wIDgwODAK",
             },
         )
         target_group = await stack.add(

@@ -3,6 +3,7 @@ declared properties puts them back; what cannot change in place plans a replace.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -255,3 +256,26 @@ async def test_changes_that_aws_cannot_make_in_place_plan_a_replace(
         diff = await aws.diff(type_, "id", old=old, new=new)
     assert diff.replace == bool(replace)
     assert list(diff.replace_paths) == replace
+
+
+async def test_a_template_takes_user_data_as_text_with_references_resolved_and_reads_it_back(
+    connect: Any, boto: Boto
+) -> None:
+    script = "#!/bin/sh\ndocker run -d -p 8443:8443 sha256:0123abcd\n"  # as a reference resolves
+    declared = {"imageId": "ami-12c6146b", "userData": script}
+    async with connect() as aws:
+        template = await _create(aws, "aws:ec2:launchTemplate", declared)
+        read = await aws.read("aws:ec2:launchTemplate", template.id, declared)
+        changed = {**declared, "userData": script.replace("8443", "9443")}
+        outputs = (
+            await aws.update("aws:ec2:launchTemplate", template.id, old=declared, new=changed)
+        ).outputs
+    assert read.properties["userData"] == script
+    versions = boto("ec2").describe_launch_template_versions(LaunchTemplateId=template.id)
+    data = {
+        v["VersionNumber"]: v["LaunchTemplateData"]["UserData"]
+        for v in versions["LaunchTemplateVersions"]
+    }
+    assert base64.b64decode(data[1]).decode() == script
+    assert base64.b64decode(data[2]).decode() == changed["userData"]
+    assert (outputs["defaultVersion"], outputs["latestVersion"]) == (2, 2)

@@ -118,7 +118,7 @@ async def test_invalid_properties_are_refused_before_aws_is_asked(connect: Any, 
             {"launchTemplate": "lt-1", "minSize": 3, "maxSize": 1, "subnetIds": ["subnet-1"]},
             "",
         ),
-        "aws:ec2:launchTemplate": ({"userData": "#!/bin/sh"}, "userData"),
+        "aws:ec2:launchTemplate": ({"userDataBase64": "#!/bin/sh"}, "userDataBase64"),
         "aws:s3:bucket": ({"bucket": "Not_A_Bucket"}, "bucket"),
         "aws:elb:loadBalancer": (
             {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import builtins
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from mcp_iac.sdk import CreateContext, Example, Observed, TypeSpec
 
@@ -24,10 +24,22 @@ def _base64(value: str) -> str:
         base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise ValueError(
-            "userData of a launch template is base64 (as AWS and Terraform take it): encode "
-            "the script first, e.g. `base64 -w0 init.sh`"
+            "userDataBase64 must be base64 (e.g. the output of `base64 -w0 init.sh`); give a "
+            "plain script as userData instead"
         ) from None
     return value
+
+
+def _encode(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _decoded(encoded: str) -> str | None:
+    """The text behind base64 ``encoded``, or None when it is not UTF-8 text."""
+    try:
+        return base64.b64decode(encoded, validate=True).decode()
+    except (binascii.Error, ValueError):
+        return None
 
 
 class LaunchTemplateProperties(Model):
@@ -48,10 +60,30 @@ class LaunchTemplateProperties(Model):
     security_group_ids: list[str] = Field(
         default_factory=list, alias="securityGroupIds", description="Security groups."
     )
-    user_data: Annotated[str, AfterValidator(_base64)] | None = Field(
-        default=None, alias="userData", description="User data, base64-encoded."
+    user_data: str | None = Field(
+        default=None,
+        alias="userData",
+        description="User data as plain text (the provider encodes it; references inside work).",
+    )
+    user_data_base64: Annotated[str, AfterValidator(_base64)] | None = Field(
+        default=None,
+        alias="userDataBase64",
+        description="User data already base64-encoded, instead of userData.",
     )
     tags: Tags = Field(default_factory=dict, description="Tags of the template itself.")
+
+    @model_validator(mode="after")
+    def _one_user_data(self) -> Self:
+        if self.user_data is not None and self.user_data_base64 is not None:
+            raise ValueError("give userData (plain text) or userDataBase64, not both")
+        return self
+
+    @property
+    def encoded_user_data(self) -> str | None:
+        """The user data as AWS takes it (base64)."""
+        if self.user_data is not None:
+            return _encode(self.user_data)
+        return self.user_data_base64
 
 
 class LaunchTemplateOutputs(Model):
@@ -76,12 +108,12 @@ LAUNCH_TEMPLATE = TypeSpec(
             properties={
                 "imageId": "ami-12c6146b",
                 "instanceType": "t3.micro",
-                "userData": "IyEvYmluL3NoCmVjaG8gaGVsbG8K",
+                "userData": "#!/bin/sh\necho hello\n",
             },
             update={
                 "imageId": "ami-12c6146b",
                 "instanceType": "t3.small",
-                "userData": "IyEvYmluL3NoCmVjaG8gaGVsbG8K",
+                "userData": "#!/bin/sh\necho hello\n",
                 "tags": {"app": "web"},
             },
             description="A template, then a larger instance type (a new default version).",
@@ -93,7 +125,6 @@ _DATA_FIELDS = {
     "ImageId": "image_id",
     "InstanceType": "instance_type",
     "KeyName": "key_name",
-    "UserData": "user_data",
 }
 
 
@@ -105,7 +136,20 @@ def _data(props: LaunchTemplateProperties) -> Raw:
     }
     if props.security_group_ids:
         data["SecurityGroupIds"] = props.security_group_ids
+    if props.encoded_user_data is not None:
+        data["UserData"] = props.encoded_user_data
     return data
+
+
+def _user_data(encoded: str | None, hint: LaunchTemplateProperties | None) -> dict[str, str]:
+    """AWS's base64 user data in the form the user declares it: plain text unless declared
+    (or only expressible) as base64."""
+    if encoded is None:
+        return {}
+    text = _decoded(encoded)
+    if text is None or (hint is not None and hint.user_data_base64 is not None):
+        return {"userDataBase64": encoded}
+    return {"userData": text}
 
 
 class LaunchTemplateHandler(AwsHandler[LaunchTemplateProperties, LaunchTemplateOutputs]):
@@ -186,7 +230,7 @@ class LaunchTemplateHandler(AwsHandler[LaunchTemplateProperties, LaunchTemplateO
                 "securityGroupIds": in_hint_order(
                     groups, hint.security_group_ids if hint else None
                 ),
-                "userData": data.get("UserData"),
+                **_user_data(data.get("UserData"), hint),
                 "tags": user_tags(self.tags_of(raw)),
             }
         )
