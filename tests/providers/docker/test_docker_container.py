@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import http.client
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -375,3 +377,50 @@ async def test_nested_values_read_back_with_the_keys_they_were_declared_with(
             {"containerPort": 9000, "protocol": "udp"},
         ]
         assert bare.properties["networks"] == [{"name": net["name"]}]
+
+
+async def test_a_bind_mount_comes_from_the_project_and_a_symlink_out_of_it_is_refused(
+    settings: Settings, project: Path, tmp_path: Path, docker_client: Any
+) -> None:
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("from the project\n")
+    outside = tmp_path / "secrets"
+    outside.mkdir()
+    os.symlink(outside, project / "escape")
+    props = {
+        "image": BASE_IMAGE,
+        "command": ["sleep", "300"],
+        "networkMode": "none",
+        "volumes": [{"source": "site", "target": "/www", "type": "bind", "readOnly": True}],
+    }
+    async with connect(settings) as client:
+        id_, _ = await _create(client, CONTAINER, "site", props)
+        mount = docker_client.containers.get(id_).attrs["HostConfig"]["Mounts"][0]
+        assert mount["Source"] == os.path.realpath(project / "site")
+        assert mount["ReadOnly"] is True
+        read = await client.read(CONTAINER, id_, props)
+        assert read.properties["volumes"] == props["volumes"]
+
+        escaping = {**props, "volumes": [{"source": "escape", "target": "/x", "type": "bind"}]}
+        with pytest.raises(ProviderError) as refused:
+            await _create(client, CONTAINER, "escape", escaping, key="k-escape")
+        assert refused.value.code == "VALIDATION"
+        assert refused.value.details[0]["path"] == "volumes[0].source"
+        assert "outside the project directory" in refused.value.reason
+    assert len(docker_client.containers.list(all=True)) == 1
+
+
+async def test_a_container_on_the_host_network_is_reached_at_loopback(
+    settings: Settings, free_port: int
+) -> None:
+    props = {
+        "image": BASE_IMAGE,
+        "command": ["httpd", "-f", "-p", f"127.0.0.1:{free_port}", "-h", "/etc"],
+        "networkMode": "host",
+    }
+    async with connect(settings) as client:
+        _, outputs = await _create(client, CONTAINER, "on-host", props)
+    assert outputs["ipAddress"] == "127.0.0.1"
+    assert outputs["exposedPort"] is None
+    _wait_for(lambda: _answers(free_port))
+    assert _get(free_port, "/passwd").startswith("root:")
