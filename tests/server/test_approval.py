@@ -264,3 +264,25 @@ def test_a_plan_a_mandatory_policy_blocks_is_shown_with_its_violation_and_never_
     )
     assert s.answers.asked == []
     assert not (s.root / "secret.txt").exists()
+
+
+def test_a_long_plan_is_shown_in_part_and_says_where_the_rest_is(
+    served: Callable[..., Served],
+) -> None:
+    s = served()
+    s.answers.action = "decline"
+    files = {f"f{i:02d}": "x" for i in range(40)}  # 3 lines each in the review
+
+    async def scenario() -> None:
+        async with s.client("auto") as client:
+            plan_id = await _plan(client, document(files=files))
+            await client.call_tool("apply", {"plan_id": plan_id})
+
+    anyio.run(scenario)
+    [question] = s.answers.asked
+    head, _, diff = question.partition("\n\n")
+    assert head.endswith(")")
+    lines = diff.splitlines()
+    assert len(lines) == 81
+    # the review: a title, a blank line, 3 lines per file, a blank line, the counts: 124 lines
+    assert lines[-1] == "… 44 more line(s) in the plan tool's review"

@@ -3,6 +3,7 @@ there is no token) and the outcome; values of object arguments never reach the l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import anyio
@@ -42,6 +43,7 @@ def test_every_tool_call_is_recorded_with_caller_arguments_and_outcome(
     }
     assert plan_event.data["plan_id"].startswith("plan-")
     assert "hunter2" not in str([e.data for e in events])
+
     # the 2026-07-28 round trip: the first call asks, the second applies
     assert [e.data["outcome"] for e in apply_rounds] == ["asked the user", "ok"]
     assert apply_rounds[-1].data["decision"] == "approved"
@@ -52,3 +54,17 @@ def test_every_tool_call_is_recorded_with_caller_arguments_and_outcome(
     failed = [e for e in s.project.state.events("nope") if e.kind == "mcp.state"]
     assert failed[0].data["outcome"] == "error"
     assert "no deployment named 'nope' is recorded" in failed[0].data["error"]
+
+
+def test_a_document_given_as_text_is_summarised_in_the_log(served: Callable[..., Served]) -> None:
+    s = served()
+    text = json.dumps(document(files={"greeting": "password=hunter2"}))
+
+    async def scenario() -> None:
+        async with s.client("auto") as client:
+            await client.call_tool("plan", {"document": text})
+
+    anyio.run(scenario)
+    [event] = [e for e in s.project.state.events("hello") if e.kind == "mcp.plan"]
+    assert event.data["arguments"] == {"document": f"(text, {len(text)} characters)"}
+    assert "hunter2" not in str(event.data)

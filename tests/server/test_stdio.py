@@ -38,3 +38,29 @@ def test_over_stdio_a_plan_is_applied_once_the_person_accepts(tmp_path: Path, mo
     assert (tmp_path / "greeting.txt").read_text() == "hi\n"
     assert len(answers.asked) == 1
     assert (tmp_path / ".mcp-iac" / "state.db").exists()
+
+
+def test_the_project_option_serves_a_directory_other_than_the_current_one(tmp_path: Path) -> None:
+    project, elsewhere = tmp_path / "infra", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    params = StdioServerParameters(
+        command=CLI[0],
+        args=[*CLI[1:], "serve", "--project", str(project), "--auto-approve"],
+        cwd=str(elsewhere),
+        env=env(),
+    )
+
+    async def scenario() -> dict[str, Any]:
+        async with Client(params, cache=None) as client:
+            planned = await client.call_tool("plan", {"document": document()})
+            applied = await client.call_tool(
+                "apply", {"plan_id": planned.structured_content["plan_id"]}
+            )
+        return dict(applied.structured_content)
+
+    out = anyio.run(scenario)
+    assert out["approved_by"] == "auto-approve"
+    assert (project / "greeting.txt").read_text() == "hi\n"
+    assert (project / ".mcp-iac" / "state.db").exists()
+    assert list(elsewhere.iterdir()) == []

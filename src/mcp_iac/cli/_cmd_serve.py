@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from mcp_iac.core import ConfigError
 from mcp_iac.server import TOKENS_ENV, add_token, load_tokens, new_token
 
 from ._common import JsonOpt, StateOpt, project
@@ -50,11 +51,23 @@ def serve(
     parallelism: Annotated[
         int, typer.Option("--parallelism", min=1, max=1000, help="Steps at once when applying.")
     ] = 10,
+    project_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="The project directory (mcp-iac.yaml, state, relative paths); default: the "
+            "current one. For clients that cannot set the working directory.",
+        ),
+    ] = None,
     state: StateOpt = None,
 ) -> None:
     """Serve mcp-iac itself over MCP, for AI assistants: plan, then apply with approval."""
     if ctx.invoked_subcommand is not None:
         return
+    if project_dir is not None:
+        if not project_dir.is_dir():
+            raise ConfigError(f"--project '{project_dir}' is not a directory")
+        os.chdir(project_dir)
     from mcp_iac.server import build_server  # noqa: PLC0415  # loads the MCP SDK
     from mcp_iac.server import serve as run  # noqa: PLC0415  # loads the MCP SDK
 

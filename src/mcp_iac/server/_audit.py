@@ -3,8 +3,9 @@
 A server middleware (it sees every request, whatever the transport): a call whose token lacks
 the scope is refused and recorded as ``mcp.denied``; every tool call, resource read and prompt
 is recorded as ``mcp.<tool>`` / ``mcp.resource`` / ``mcp.prompt`` with the caller's token id
-(``local`` over stdio), its arguments (long values summarised; objects by their keys, so values
-such as variables never reach the log) and its outcome. Over HTTP the bearer gate has already
+(``local`` over stdio), its arguments (ids, names and times as given; documents, variables and
+parameters summarised by their keys or length, so no value in them reaches the log) and its
+outcome. Over HTTP the bearer gate has already
 answered 403 to a missing scope; this is the second line, and the only one for other transports.
 """
 
@@ -47,13 +48,20 @@ def note(deployment: str | None = None, **details: Any) -> None:
     current.details.update(details)
 
 
-def _shown(value: Any) -> Any:
+VERBATIM = frozenset({"plan_id", "deployment", "server", "pattern", "at", "version", "request"})
+"""Arguments logged as given (names, ids, times, the request's words); any other is summarised,
+so a document, variables or parameters, which may hold secrets, never reach the log."""
+
+
+def _shown(key: str, value: Any) -> Any:
     if isinstance(value, Mapping):
         return f"(object with keys {', '.join(sorted(map(str, value)))})"
     if isinstance(value, list):
         return f"(list of {len(value)})"
-    if isinstance(value, str) and len(value) > MAX_SHOWN:
+    if isinstance(value, str) and (key not in VERBATIM or len(value) > MAX_SHOWN):
         return f"(text, {len(value)} characters)"
+    if key not in VERBATIM and value is not None and not isinstance(value, bool | int | float):
+        return f"({type(value).__name__})"
     return value
 
 
@@ -128,7 +136,7 @@ class AuditMiddleware:
             "token": caller(),
             "method": method,
             "name": name,
-            "arguments": {k: _shown(v) for k, v in arguments.items()}
+            "arguments": {k: _shown(k, v) for k, v in arguments.items()}
             if isinstance(arguments, Mapping)
             else {},
             "outcome": outcome,

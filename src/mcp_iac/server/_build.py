@@ -59,6 +59,7 @@ def build_server(
         version=__version__,
         lifespan=lifespan,
         middleware=[AuditMiddleware()],
+        log_level="WARNING",
     )
     register_tools(mcp)
     register_resources(mcp, orch)
