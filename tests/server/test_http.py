@@ -71,6 +71,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             ("reader", "read"),
             ("planner", "read,plan"),
             ("admin", "read,plan,apply"),
+            ("plan-only", "plan"),
         ]
     }
     with http_server(root) as url:
@@ -135,6 +136,32 @@ def test_a_call_without_its_scope_gets_403_insufficient_scope(served: Served) ->
             "data": {"error": "insufficient_scope", "scope": "plan"},
         },
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("resources/read", {"uri": "iac://deployments"}),
+        ("tools/list", {}),
+        ("prompts/get", {"name": "deploy", "arguments": {"request": "x"}}),
+        ("tools/call", {"name": "state", "arguments": {"deployment": "x"}}),
+    ],
+)
+def test_reading_needs_the_read_scope(served: Served, method: str, params: dict[str, Any]) -> None:
+    response = httpx2.post(
+        served.url,
+        json={"jsonrpc": "2.0", "id": 3, "method": method, "params": params},
+        headers={**HEADERS, "Authorization": f"Bearer {served.tokens['plan-only']}"},
+        timeout=30,
+    )
+    assert response.status_code == 403
+    assert 'scope="read"' in response.headers["www-authenticate"]
+
+
+@pytest.mark.parametrize("verb", ["GET", "DELETE"])
+def test_the_stream_and_session_endpoints_need_a_token_too(served: Served, verb: str) -> None:
+    response = httpx2.request(verb, served.url, headers={"Accept": "text/event-stream"}, timeout=30)
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize("mode", MODES)
