@@ -29,6 +29,7 @@ def test_every_tool_call_is_recorded_with_caller_arguments_and_outcome(
             plan_id = planned.structured_content["plan_id"]
             await client.call_tool("apply", {"plan_id": plan_id})
             await client.call_tool("state", {"deployment": "nope"})
+            await client.read_resource("iac://deployments/hello/state")
 
     anyio.run(scenario)
     events = [e for e in s.project.state.events("hello") if e.kind.startswith("mcp.")]
@@ -51,6 +52,8 @@ def test_every_tool_call_is_recorded_with_caller_arguments_and_outcome(
     assert apply_rounds[-1].data["status"] == "succeeded"
     others = [e for e in s.project.state.events(NO_DEPLOYMENT) if e.kind.startswith("mcp.")]
     assert [e.kind for e in others] == ["mcp.list_deployments"]
+    [read] = [e for e in s.project.state.events("hello") if e.kind == "mcp.resource"]
+    assert read.message == "resource iac://deployments/hello/state by 'local': ok"
     failed = [e for e in s.project.state.events("nope") if e.kind == "mcp.state"]
     assert failed[0].data["outcome"] == "error"
     assert "no deployment named 'nope' is recorded" in failed[0].data["error"]

@@ -312,17 +312,25 @@ def test_interpret_reads_a_restore_and_says_which_call_acts_on_it(
 ) -> None:
     s = served()
 
-    async def scenario() -> dict[str, Any]:
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
         async with s.client("auto") as client:
-            result = await client.call_tool(
+            planned = await client.call_tool("plan", {"document": document()})
+            await client.call_tool("apply", {"plan_id": planned.structured_content["plan_id"]})
+            known = await client.call_tool(
+                "interpret", {"request": "Restore hello from last Tuesday"}
+            )
+            unknown = await client.call_tool(
                 "interpret", {"request": "Restore production from last Tuesday"}
             )
-        return dict(result.structured_content)
+        return dict(known.structured_content), dict(unknown.structured_content)
 
-    out = anyio.run(scenario)
-    assert out["kind"] == "restore"
-    assert out["deployment"] == "production"
-    assert out["restore_at"] == "2026-11-17T23:59:59Z"  # the Tuesday before Thursday 19th
-    assert out["next"] == (
-        'call restore with deployment="production" and at="2026-11-17T23:59:59Z"'
+    known, unknown = anyio.run(scenario)
+    assert known["kind"] == "restore"
+    assert known["deployment"] == "hello"
+    assert known["restore_at"] == "2026-11-17T23:59:59Z"  # the Tuesday before Thursday 19th
+    assert known["next"] == 'call restore with deployment="hello" and at="2026-11-17T23:59:59Z"'
+    assert unknown["deployment"] == "production"
+    assert unknown["next"] == (
+        "no deployment named 'production' is recorded (recorded: hello); ask the person which "
+        "one they mean"
     )

@@ -12,6 +12,7 @@ answered 403 to a missing scope; this is the second line, and the only one for o
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,14 +147,19 @@ class AuditMiddleware:
             data["error"] = error
         kind = f"mcp.{name}" if what == "tool" else f"mcp.{what}"
         orch.audit(
-            _deployment(arguments, audit.deployment),
+            _deployment(params, audit.deployment),
             kind,
             f"{what} {name} by '{caller()}': {outcome}",
             data,
         )
 
 
+_DEPLOYMENT_URI = re.compile(r"^iac://deployments/([A-Za-z0-9_-]+)/")
+
+
 def _deployment(arguments: Any, noted: str | None) -> str | None:
+    """The deployment a call concerned: noted by the tool, named in its arguments, or in the
+    URI of a resource read."""
     if noted:
         return noted
     if isinstance(arguments, Mapping):
@@ -162,4 +168,8 @@ def _deployment(arguments: Any, noted: str | None) -> str | None:
         value = source.get("deployment")
         if isinstance(value, str):
             return value
+        uri = source.get("uri")
+        found = _DEPLOYMENT_URI.match(uri) if isinstance(uri, str) else None
+        if found:
+            return found.group(1)
     return None

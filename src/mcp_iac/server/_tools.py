@@ -111,8 +111,15 @@ async def interpret(
     """Read a request in words ("Deploy a Minecraft server for 10 players", "Restore production
     from last Tuesday") into a pattern with parameters, or a restore; lists what was understood,
     what is missing and what was not understood. Offline rules, no LLM: check its reading."""
-    intent = orchestrator(ctx).interpret(request)
-    if intent.kind == "restore" and intent.complete:
+    orch = orchestrator(ctx)
+    intent = orch.interpret(request)
+    recorded = [d.name for d in orch.project.state.deployments()]
+    if intent.kind == "restore" and intent.deployment and intent.deployment not in recorded:
+        step = (
+            f"no deployment named '{intent.deployment}' is recorded (recorded: "
+            f"{', '.join(recorded) or 'none'}); ask the person which one they mean"
+        )
+    elif intent.kind == "restore" and intent.complete:
         when = (
             f'at="{intent.restore_at}"'
             if intent.restore_at
