@@ -33,7 +33,7 @@ def up(services: ServicesArg = None, json: JsonOpt = False) -> None:
     """Start moto (AWS), the OPNsense emulator and a Docker engine on loopback, and point the
     built-in providers at them in mcp-iac.yaml."""
     box = Sandbox(Path.cwd())
-    box.up(services or SERVICES, on_progress=_say, base_image=_base_image)
+    box.up(services or SERVICES, on_progress=_say)
     rows = box.status()
     if json:
         print_json([{"service": r.service, "running": r.running, "pid": r.pid} for r in rows])
@@ -65,10 +65,3 @@ def status(json: JsonOpt = False) -> None:
         mark = "[green]●[/]" if row.running else "[dim]○[/]"
         pid = f" (pid {row.pid})" if row.pid else ""
         out.print(f"  {mark} {row.service}{pid}: {escape(row.detail)}")
-
-
-def _base_image(docker_host: str) -> str:
-    """Load the demo's base image into a private engine the sandbox started."""
-    from mcp_iac.sandbox import load_base_image  # noqa: PLC0415  # imports the docker SDK
-
-    return load_base_image(docker_host)

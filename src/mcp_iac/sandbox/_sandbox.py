@@ -17,6 +17,7 @@ from typing import Any
 
 from mcp_iac.registry import PROJECT_FILE, ServerConfig, merge_servers, remove_servers
 
+from ._image import load_base_image
 from ._process import ProcessRecord, SandboxError, alive, stop
 from ._services import STARTERS, Context, Started, unmount_under
 
@@ -71,9 +72,12 @@ class Sandbox:
         services: Iterable[str] = SERVICES,
         *,
         on_progress: Callable[[str], None] = lambda _msg: None,
-        base_image: Callable[[str], str] | None = None,
+        base_image: Callable[[str], str] | None = load_base_image,
     ) -> list[Started]:
         """Start each stand-in in ``services`` that is not running and point its server at it.
+
+        ``base_image`` loads the demo's base image into a Docker engine the sandbox starts
+        (None: leave the new engine empty).
 
         A failure stops what this call started and raises SandboxError naming the stand-in
         and why; stand-ins already running are left alone.
