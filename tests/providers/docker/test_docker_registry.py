@@ -12,15 +12,15 @@ from conftest import Registry, connect
 from engine import BASE_IMAGE
 from mcp_iac.core import ProviderError
 from mcp_iac.providers.docker import Settings
+from mcp_iac.providers.docker._image_pull import reference_id
 from mcp_iac.sdk import ProviderClient
-
-pytestmark = pytest.mark.anyio
 
 PUSH = "docker:registry:push"
 PULL = "docker:image:pull"
 BUILD = "docker:image:build"
 
 
+@pytest.mark.anyio
 async def _create(
     client: ProviderClient, type_: str, name: str, props: dict[str, Any], key: str = ""
 ) -> tuple[str, dict[str, Any]]:
@@ -34,6 +34,7 @@ async def _create(
     return created.id, dict(created.outputs)
 
 
+@pytest.mark.anyio
 async def test_a_built_image_is_pushed_and_pulled_back_by_reference(
     settings: Settings, registry: Registry, docker_client: Any
 ) -> None:
@@ -66,6 +67,7 @@ async def test_a_built_image_is_pushed_and_pulled_back_by_reference(
         assert not (await client.read(PULL, pull_id, {"image": ref})).exists
 
 
+@pytest.mark.anyio
 async def test_pull_fetches_what_the_engine_lacks_and_delete_removes_it(
     settings: Settings, registry: Registry, docker_client: Any, base_image: str
 ) -> None:
@@ -86,6 +88,7 @@ async def test_pull_fetches_what_the_engine_lacks_and_delete_removes_it(
         assert await client.list(PULL, {"idempotency_key": "k-pull"}) == []
 
 
+@pytest.mark.anyio
 async def test_pulling_a_tag_the_registry_lacks_is_not_found_and_leaves_nothing(
     settings: Settings, registry: Registry, project: Path
 ) -> None:
@@ -99,6 +102,7 @@ async def test_pulling_a_tag_the_registry_lacks_is_not_found_and_leaves_nothing(
     assert list((project / ".mcp-iac" / "docker" / "keys").glob("*.json")) == []
 
 
+@pytest.mark.anyio
 async def test_an_unreachable_registry_is_unavailable_and_retryable(
     settings: Settings, free_port: int
 ) -> None:
@@ -110,6 +114,7 @@ async def test_an_unreachable_registry_is_unavailable_and_retryable(
     assert "connection refused" in down.value.reason
 
 
+@pytest.mark.anyio
 async def test_a_registry_wanting_credentials_gets_them_and_never_sees_them_on_disk(
     settings: Settings, auth_registry: Registry, project: Path, docker_client: Any
 ) -> None:
@@ -147,6 +152,7 @@ async def test_a_registry_wanting_credentials_gets_them_and_never_sees_them_on_d
         assert "auth" not in json.loads(text)["properties"]
 
 
+@pytest.mark.anyio
 async def test_a_push_over_the_same_reference_shows_as_drift(
     settings: Settings, registry: Registry, docker_client: Any
 ) -> None:
@@ -179,6 +185,7 @@ async def test_a_push_over_the_same_reference_shows_as_drift(
         assert docker_client.images.get_registry_data(ref).id == read.outputs["digest"]
 
 
+@pytest.mark.anyio
 async def test_a_push_of_an_image_the_engine_lacks_is_a_validation_error(
     settings: Settings, registry: Registry
 ) -> None:
@@ -189,3 +196,17 @@ async def test_a_push_of_an_image_the_engine_lacks_is_a_validation_error(
             )
     assert missing.value.code == "VALIDATION"
     assert "ghost:1" in missing.value.reason
+
+
+@pytest.mark.parametrize(
+    ("image", "id_"),
+    [
+        ("busybox", "busybox:latest"),
+        ("docker.io/library/busybox:1", "busybox:1"),
+        ("docker.io/team/app", "team/app:latest"),
+        ("127.0.0.1:5000/team/app", "127.0.0.1:5000/team/app:latest"),
+        (f"team/app@sha256:{'0' * 64}", f"team/app@sha256:{'0' * 64}"),
+    ],
+)
+def test_a_pull_is_identified_by_the_reference_as_the_engine_names_it(image: str, id_: str) -> None:
+    assert reference_id(image) == id_

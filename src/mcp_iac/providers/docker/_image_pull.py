@@ -31,7 +31,12 @@ _DIGEST = re.compile(r"^(?P<repo>[^@]+)@sha256:[0-9a-f]{64}$")
 
 
 def reference_id(image: str) -> str:
-    """The object id of a pull of ``image``: the reference with its tag spelt out."""
+    """The object id of a pull of ``image``: the reference as the engine names it (Docker Hub's
+    ``docker.io/library/`` left out) with its tag spelt out."""
+    for hub in ("docker.io/", "index.docker.io/"):
+        if image.startswith(hub):
+            image = image[len(hub) :]
+            image = image.removeprefix("library/")
     return image if "@" in image else normalized(image)
 
 
