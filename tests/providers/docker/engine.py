@@ -7,10 +7,8 @@ iptables rules, and a default address pool inside 198.18.0.0/15; it never touche
 engine or socket. ``start()`` waits (bounded) until ``/_ping`` answers; ``stop()`` ends the
 daemon by its PID and unmounts what it left mounted under its directories.
 
-``ensure_base_image(client)`` gives the engine ``local/busybox:1`` without any registry: it
-downloads Debian's ``busybox-static`` package, unpacks it, builds a tiny root file system with
-the busybox applets as symlinks, and imports it. The rootfs tarball is cached, and an engine
-that already has the tag is left alone.
+``ensure_base_image(client)`` gives the engine ``local/busybox:1`` without any registry (it is
+the sandbox's, :mod:`mcp_iac.sandbox`, re-exported here for the tests).
 
 Written to move as is into a sandbox module: it imports only the standard library (and takes a
 docker SDK client as an argument).
@@ -18,44 +16,31 @@ docker SDK client as an argument).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import http.client
-import io
-import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
-import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+
+from mcp_iac.sandbox import BASE_IMAGE, busybox_rootfs, ensure_base_image
+from mcp_iac.sandbox._image import APPLETS
+
+__all__ = [
+    "APPLETS",
+    "BASE_IMAGE",
+    "DEFAULT_POOL",
+    "DockerdError",
+    "PrivateDockerd",
+    "busybox_rootfs",
+    "ensure_base_image",
+]
 
 DEFAULT_POOL = "198.18.0.0/15"
-BASE_IMAGE = "local/busybox:1"
-APPLETS = (
-    "sh",
-    "sleep",
-    "httpd",
-    "cat",
-    "echo",
-    "wget",
-    "env",
-    "ls",
-    "mkdir",
-    "touch",
-    "rm",
-    "true",
-    "false",
-    "test",
-    "printf",
-    "id",
-    "hostname",
-)
-"""The busybox applets the base image links in ``/bin`` (httpd and wget serve and probe)."""
 
 
 class DockerdError(RuntimeError):
@@ -275,92 +260,3 @@ class PrivateDockerd:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "mcp-iac" / "busybox"
-
-
-def _add_dir(tar: tarfile.TarFile, name: str, mode: int = 0o755) -> None:
-    info = tarfile.TarInfo(name)
-    info.type = tarfile.DIRTYPE
-    info.mode = mode
-    tar.addfile(info)
-
-
-def _add_file(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) -> None:
-    info = tarfile.TarInfo(name)
-    info.size = len(data)
-    info.mode = mode
-    tar.addfile(info, io.BytesIO(data))
-
-
-def busybox_rootfs(cache_dir: Path | None = None) -> Path:
-    """The base image's root file system as a tarball, built once and cached.
-
-    Raises:
-        RuntimeError: ``apt-get download busybox-static`` or ``dpkg-deb`` failed.
-    """
-    cache = cache_dir or _cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    tarball = cache / "busybox-rootfs.tar"
-    if tarball.exists():
-        return tarball
-    with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        work = Path(tmp)
-        steps = (
-            ["apt-get", "download", "-o", "APT::Sandbox::User=root", "busybox-static"],
-            ["sh", "-c", "dpkg-deb -x busybox-static_*.deb unpacked"],
-        )
-        for argv in steps:
-            done = subprocess.run(argv, cwd=work, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr.strip()}")
-        busybox = (work / "unpacked" / "bin" / "busybox").read_bytes()
-        partial = work / "rootfs.tar"
-        with tarfile.open(partial, "w") as tar:
-            for name in ("bin", "etc", "root", "var", "var/www", "proc", "sys", "dev"):
-                _add_dir(tar, name)
-            _add_dir(tar, "tmp", 0o1777)
-            _add_file(tar, "bin/busybox", busybox, 0o755)
-            for applet in APPLETS:
-                link = tarfile.TarInfo(f"bin/{applet}")
-                link.type = tarfile.SYMTYPE
-                link.linkname = "busybox"
-                tar.addfile(link)
-            _add_file(tar, "etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
-            _add_file(tar, "etc/group", b"root:x:0:\n")
-        os.replace(partial, tarball)
-    return tarball
-
-
-def ensure_base_image(client: Any, tag: str = BASE_IMAGE, *, cache_dir: Path | None = None) -> str:
-    """Make sure the engine behind ``client`` (a ``docker.DockerClient``) has image ``tag``, a
-    busybox base (``CMD ["sh"]``, ``PATH=/bin``); returns its image id. Idempotent.
-
-    Raises:
-        RuntimeError: the busybox package could not be fetched or unpacked.
-        docker.errors.APIError: the engine refused the import.
-    """
-    from docker.errors import ImageNotFound  # the caller brings the SDK
-
-    try:
-        return str(client.images.get(tag).id)
-    except ImageNotFound:
-        pass
-    repository, _, version = tag.rpartition(":")
-    if not repository or "/" in version:
-        repository, version = tag, "latest"
-    tarball = busybox_rootfs(cache_dir)
-    answer = client.api.import_image_from_file(
-        str(tarball),
-        repository=repository,
-        tag=version,
-        changes=['CMD ["sh"]', "ENV PATH=/bin"],
-    )
-    with contextlib.suppress(ValueError, TypeError):
-        status = json.loads(answer.strip().splitlines()[-1]).get("status", "")
-        if status.startswith("sha256:"):
-            return str(status)
-    return str(client.images.get(tag).id)
