@@ -87,11 +87,19 @@ def _step_lines(doc: _Doc, step: PlanStep) -> None:
             doc.add("\n")
 
 
+SENSITIVE = "(sensitive)"
+
+
 def _at(tree: Any, path: str) -> Any:
     try:
-        value = lookup(tree, parse_path(path))
+        parts = parse_path(path)
     except GrammarError:
         return tree
+    for i in range(len(parts)):
+        # a redacted value hides everything under it
+        if lookup(tree, parts[:i]) == SENSITIVE:
+            return SENSITIVE
+    value = lookup(tree, parts)
     return None if value is MISSING else value
 
 
