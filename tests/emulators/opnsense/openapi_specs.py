@@ -22,6 +22,9 @@ What the 0.5.0 wheel holds (looked at, and asserted by ``test_openapi.py``):
   a controller's own file are listed, not inherited ones (``get``/``set`` of
   ``ApiMutableModelControllerBase``; ``reconfigure``, ``status``, ``start``, ``stop``,
   ``restart`` of ``ApiMutableServiceControllerBase``).
+- Model schemas (``components.schemas``, e.g. ``OPNsenseAuthUser``) list the fields of each
+  model, read from its XML (:func:`model_fields`); their types are approximate (list fields
+  that are not ``OptionField`` show as plain strings).
 - The HTTP method is guessed from the action's name and the only path parameter is ``{uuid}``,
   added by a naming heuristic: compare paths without parameters (:func:`normal`), never methods.
 
@@ -40,7 +43,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
 
@@ -158,17 +161,38 @@ def series_releases(wheel_path: Path, series: str) -> list[str]:
 
 
 @functools.cache
+def _spec(wheel_path: Path, release: str) -> dict[str, Any]:
+    with zipfile.ZipFile(wheel_path) as archive:
+        spec: dict[str, Any] = json.loads(archive.read(_members(wheel_path)[release]))
+    return spec
+
+
+@functools.cache
 def spec_endpoints(wheel_path: Path, release: str) -> frozenset[tuple[str, str]]:
     """(METHOD, path) pairs exactly as the spec of ``release`` declares them.
 
     Raises:
         KeyError: the wheel has no spec of ``release``.
     """
-    with zipfile.ZipFile(wheel_path) as archive:
-        spec = json.loads(archive.read(_members(wheel_path)[release]))
+    spec = _spec(wheel_path, release)
     return frozenset(
         (method.upper(), path) for path, methods in spec["paths"].items() for method in methods
     )
+
+
+def model_fields(wheel_path: Path, release: str, schema: str, key: str) -> frozenset[str]:
+    """The field names of one record of a model, as the spec of ``release`` lists them:
+    ``model_fields(w, "26.1", "OPNsenseAuthUser", "user")``. The generator read them from the
+    model XML, so they are the fields ``get`` shows and ``set`` takes (under the post key).
+
+    Raises:
+        KeyError: the spec has no such schema or key.
+    """
+    schemas = _spec(wheel_path, release)["components"]["schemas"]
+    record = schemas[schema]["properties"][key]
+    if record.get("type") == "array":
+        record = record["items"]
+    return frozenset(record["properties"])
 
 
 def normal(path: str) -> str:

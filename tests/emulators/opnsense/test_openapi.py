@@ -7,14 +7,17 @@ FilterBaseController's children, inherited actions) is accepted only with that r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mcp_iac.emulators.opnsense import SUPPORTED_VERSIONS, OpnsenseEmulator
 
+from .conftest import client_for
 from .openapi_specs import (
     blind_spot,
+    model_fields,
     normal,
     releases,
     series_of,
@@ -97,3 +100,22 @@ def test_plugin_endpoints_are_exactly_the_haproxy_ones_and_the_spec_has_none(
     assert plugin
     assert all(p.startswith("/api/haproxy/") for p in plugin)
     assert all("plugin module" in (blind_spot(p) or "") for p in plugin)
+
+
+@pytest.mark.parametrize("series", ["25.1", "25.7", "26.1"])
+def test_the_user_and_group_fields_the_emulator_shows_are_those_of_the_specs_models(
+    wheel: Path, series: str, started: Callable[..., OpnsenseEmulator]
+) -> None:
+    emulator = started(version=series)
+    with client_for(emulator) as client:
+        release = client.get("/api/core/firmware/info").json()["product_version"]
+        user = client.get("/api/auth/user/get").json()["user"]
+        group = client.get("/api/auth/group/get").json()["group"]
+    shown = set(user) - {"otp_uri", "certs"}  # what UserController::getAction adds
+    user_fields = model_fields(wheel, release, "OPNsenseAuthUser", "user")
+    group_fields = model_fields(wheel, release, "OPNsenseAuthGroup", "group")
+    # Exactly the model's fields, but for those the emulator leaves out on purpose.
+    assert user_fields - shown == {"apikeys", "priv", "language", "dashboard"}
+    assert shown <= user_fields
+    assert group_fields - set(group) == {"priv", "source_networks"}
+    assert set(group) <= group_fields

@@ -58,6 +58,18 @@ def rest(fw: OpnsenseEmulator) -> httpx2.Client:
     )
 
 
+def left_behind(fw: OpnsenseEmulator) -> dict[str, list[str]]:
+    """Uuids of the records ``fw`` holds that a factory-new firewall of its release does not
+    (the factory's root user and admins group are not left-overs), by component."""
+    factory = OpnsenseEmulator(version=fw.version)  # never started: only its configuration
+    found = {
+        c: sorted(set(fw.records(c)) - set(factory.records(c)))
+        for c in fw.components()
+        if c in factory.components()
+    }
+    return {c: uuids for c, uuids in found.items() if uuids}
+
+
 _SERIAL = iter(range(1, 1_000_000))
 
 

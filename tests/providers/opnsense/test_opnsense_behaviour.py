@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from opnsense_support import keys, provider_of, rest
+from opnsense_support import keys, left_behind, provider_of, rest
 
 from mcp_iac.core import ProviderError
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
@@ -214,7 +214,7 @@ async def test_a_haproxy_chain_references_uuids_and_a_frontend_outputs_its_bind_
     assert read_backend.properties["servers"] == [server.id]
     assert in_use.value.code == "CONFLICT"
     assert emulator.pending() == set()
-    assert all(emulator.records(c) == {} for c in emulator.components())
+    assert left_behind(emulator) == {}
 
 
 async def test_a_rollback_restores_the_configuration_from_before_begin(

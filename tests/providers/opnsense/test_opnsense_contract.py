@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from opnsense_support import Pem, keys, settings_for
+from opnsense_support import Pem, keys, left_behind, settings_for
 
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
 from mcp_iac.providers.opnsense import build_server
@@ -66,8 +66,7 @@ def _check(report: ContractReport, fw: OpnsenseEmulator) -> None:
     assert {c.type for c in report.checks if c.type} == TYPES
     # Every write was applied, and the suite left nothing behind.
     assert fw.pending() == set()
-    for component in fw.components():
-        assert fw.records(component) == {}, component
+    assert left_behind(fw) == {}
 
 
 @pytest.mark.parametrize("mode", ["auto", "legacy"])

@@ -201,7 +201,7 @@ class CertBehaviour(Behaviour):
                 return {"prv_payload": ["Private key does not match certificate"]}
         return {}
 
-    def finish(self, record: dict[str, str], look: Site) -> None:
+    def finish(self, record: dict[str, str], current: Record | None, look: Site) -> None:
         if record.get("crt_payload"):
             record["crt"] = base64.b64encode(record["crt_payload"].encode()).decode()
             prv = record.get("prv_payload", "")

@@ -36,12 +36,17 @@ def get_model(fw: Firewall, component: Component, call: Call) -> JSON:
 def get_item(fw: Firewall, component: Component, call: Call) -> JSON:
     """``getItem[/uuid]``: the record, ``[]`` for an unknown uuid, the template without one."""
     uuid = call.param(0)
-    if not uuid:
-        return {component.post_key: render_node(component, None, component.template(), fw)}
-    record = fw.records(component.id).get(uuid)
+    record = fw.records(component.id).get(uuid) if uuid else None
+    extras = component.behaviour.item_extras(record, fw)
+    if uuid and record is None:
+        return [] if extras is None else {component.post_key: extras}
     if record is None:
-        return []
-    return {component.post_key: render_node(component, uuid, record, fw)}
+        node = render_node(component, None, component.template(), fw)
+    else:
+        node = render_node(component, uuid, record, fw)
+    if extras is not None and isinstance(node, dict):
+        node.update(extras)
+    return {component.post_key: node}
 
 
 def add_item(fw: Firewall, component: Component, call: Call) -> JSON:
@@ -239,19 +244,29 @@ def _write(
     for name, value in posted.items():
         field = fields[name]
         if not isinstance(field, Generated) or field.client_writable:
-            record[name] = value
+            record[name] = field.normalize(value, record.get(name, ""))
     record.update(component.behaviour.overlay(posted, current, fw))
     for name, field in component.fields:
         if isinstance(field, Generated) and field.kind != "none" and not record.get(name):
-            record[name] = _uniqid()
+            record[name] = _generate(fw, component, name, field)
     validations = validate(component, uuid, record, fw)
     if validations:
         return {"result": "failed", "validations": validations}
-    component.behaviour.finish(record, fw)
+    component.behaviour.finish(record, current, fw)
     fw.config.table(component.id)[uuid] = {
         name: record.get(name, "") for name, field in component.fields if not field.volatile
     }
     return None
+
+
+def _generate(fw: Firewall, component: Component, name: str, field: Generated) -> str:
+    if field.kind != "sequence":
+        return _uniqid()
+    taken = {rec.get(name, "") for rec in fw.records(component.id).values()}
+    number = field.start
+    while str(number) in taken:
+        number += 1
+    return str(number)
 
 
 _last_uniqid = [0]

@@ -17,6 +17,7 @@ from mcp_iac.core import JSON
 from ._app import Api, Privileges, nested_records
 from ._firewall import Firewall
 from ._http import ApiServer
+from ._passwords import password_matches as matches
 from ._tls import make_tls_files
 from ._versions import check_version
 
@@ -195,6 +196,16 @@ class OpnsenseEmulator:
                 uuid: value if isinstance(value, dict) else {}
                 for uuid, value in nested_records(self._fw, component).items()
             }
+
+    def password_matches(self, username: str, password: str) -> bool:
+        """Whether the stored password of user ``username`` is ``password`` (False when there
+        is no such user, or on firmware without the user manager's API). Passwords are only
+        kept as hashes; this is how a test sees which one was set."""
+        with self._fw.lock:
+            for record in self._fw.records("auth/user").values():
+                if record.get("name") == username:
+                    return matches(record.get("password", ""), password)
+            return False
 
     def components(self) -> list[str]:
         """The component names :meth:`records` accepts."""

@@ -7,6 +7,9 @@ it. Values are stored as strings, as in ``config.xml``; multi-selects are comma-
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -46,6 +49,14 @@ class Field:
     def fallback_message(self) -> str:
         return "Text does not validate."
 
+    def normalize(self, value: str, current: str) -> str:
+        """What storing a posted ``value`` keeps (``setValue``); ``current`` is the stored one."""
+        return value
+
+    def as_string(self, value: str) -> str:
+        """How a stored scalar value reads (``__toString``): in ``getItem`` and search rows."""
+        return value
+
     def options(self, look: Lookup) -> dict[str, str] | None:
         """Option keys and labels for list fields; None for scalar ones."""
         return None
@@ -63,7 +74,7 @@ class Field:
         """How ``get``/``getItem`` show the value (BaseListField::getNodeOptions for lists)."""
         options = self.options(look)
         if options is None:
-            return value
+            return self.as_string(value)
         result: dict[str, JSON] = {}
         if not self.required and not self.multiple:
             result[""] = {"value": self.blank_label(), "selected": 1 if value == "" else 0}
@@ -458,10 +469,94 @@ class Lines(Field):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Generated(Field):
-    """A value the firewall fills in itself (UniqueIdField, refid, device names)."""
+    """A value the firewall fills in itself (UniqueIdField, refid, device names).
 
-    kind: Literal["uniqid", "refid", "none"] = "none"
+    ``sequence`` is the first integer from ``start`` no other record of the component holds
+    (the ``UidField``/``GidField`` of users and groups); once set, it never changes.
+    """
+
+    kind: Literal["uniqid", "refid", "sequence", "none"] = "none"
     client_writable: bool = False
+    start: int = 0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UpdateOnly(Field):
+    """UpdateOnlyTextField (passwords): an empty post keeps the stored value, which never
+    reads back (``getItem`` and search rows show ``""``)."""
+
+    def normalize(self, value: str, current: str) -> str:
+        return value if value != "" else current
+
+    def as_string(self, value: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoreB64(Field):
+    """StoreB64Field (a user's authorized keys): stored base64-encoded, read decoded."""
+
+    def normalize(self, value: str, current: str) -> str:
+        return base64.b64encode(value.encode()).decode() if value else ""
+
+    def as_string(self, value: str) -> str:
+        try:
+            return base64.b64decode(value, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return ""
+
+
+_DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d")
+_RELATIVE = re.compile(r"^\+\s*(\d+)\s*(day|week)s?$", re.IGNORECASE)
+
+
+def parse_date(value: str) -> dt.date | None:
+    """The date ``value`` names: ``MM/DD/YYYY``, ``YYYY-MM-DD`` or ``+N days``/``+N weeks``
+    (a few of the forms PHP's ``DateTime`` reads); None for anything else."""
+    text = value.strip()
+    for form in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            pass
+    match = _RELATIVE.match(text)
+    if match is None:
+        return None
+    days = int(match.group(1)) * (7 if match.group(2).lower() == "week" else 1)
+    return dt.date.today() + dt.timedelta(days=days)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Expires(Field):
+    """ExpiresField: a date stored as ``MM/DD/YYYY`` (other forms are converted on set)."""
+
+    def normalize(self, value: str, current: str) -> str:
+        date = parse_date(value) if value else None
+        return date.strftime("%m/%d/%Y") if date is not None else value
+
+    def problems(self, value: str, look: Lookup) -> list[str]:
+        if parse_date(value) is None:
+            return [self.message or "Invalid expiration date format; use MM/DD/YYYY instead."]
+        return []
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GroupMembership(ListField):
+    """GroupMembershipField: group ids (``gid``) by group name; a user's memberships are the
+    groups whose ``member`` lists its ``uid``."""
+
+    def choices(self, look: Lookup) -> dict[str, str]:
+        groups = look.records("auth/group").values()
+        return {rec.get("gid", ""): rec.get("name", "") for rec in groups}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Members(ListField):
+    """MemberField: user ids (``uid``) by user name."""
+
+    def choices(self, look: Lookup) -> dict[str, str]:
+        users = look.records("auth/user").values()
+        return {rec.get("uid", ""): rec.get("name", "") for rec in users}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from ._catalog import CATALOG
 from ._config import SEED_INTERFACES, Configuration, load_state, write_state
 from ._fields import Record
 from ._schema import Component
+from ._tables_auth import factory_records
 
 
 class Firewall:
@@ -38,10 +39,10 @@ class Firewall:
                 timer.cancel()
             self.timers.clear()
 
-    @staticmethod
-    def fresh() -> Configuration:
-        """A factory-new configuration with its first revision."""
-        config = Configuration()
+    def fresh(self) -> Configuration:
+        """A factory-new configuration (the factory's root user and admins group, where the
+        firmware has the user manager's API) with its first revision."""
+        config = Configuration(records=factory_records(self.components))
         config.save("initial configuration", "root@localhost")
         return config
 
@@ -58,6 +59,9 @@ class Firewall:
 
     def records(self, component: str) -> Mapping[str, Record]:
         return self.config.records.get(component, {})
+
+    def table(self, component: str) -> dict[str, dict[str, str]]:
+        return self.config.table(component)
 
     def scan(self) -> Iterator[tuple[Component, str, Record]]:
         for component in self.components.values():

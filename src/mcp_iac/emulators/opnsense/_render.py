@@ -59,7 +59,7 @@ def search_row(
         value = _value(name, record, derived)
         listed = field.is_list() or isinstance(field, Lines)
         if not listed:
-            row[name] = value
+            row[name] = field.as_string(value)
         elif percent:
             row[name] = value
             described = ", ".join(field.labels(value, site))

@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from mcp_iac.core import JSON
+
 from ._fields import Field, Lookup, Record, Unique
 from ._versions import at_least, at_most
 
@@ -53,6 +55,11 @@ class Site(Lookup, Protocol):
         """Every (component, uuid, record) of the configuration."""
         ...
 
+    def table(self, component: str) -> dict[str, dict[str, str]]:
+        """The stored records of ``component``, to change (a controller's hook writing to
+        another model, as the user controller does to group members)."""
+        ...
+
 
 class Behaviour:
     """What a controller adds to the generic contract. The defaults add nothing."""
@@ -67,12 +74,19 @@ class Behaviour:
         """Model-level validations (``BaseModel::performValidation`` overrides)."""
         return {}
 
-    def finish(self, record: dict[str, str], look: Site) -> None:
-        """Adjust a validated record before it is stored (e.g. keep an imported PEM)."""
+    def finish(self, record: dict[str, str], current: Record | None, look: Site) -> None:
+        """Adjust a validated record before it is stored (e.g. keep an imported PEM);
+        ``current`` is the stored one (None for a new record). ``setBaseHook``."""
 
     def derived(self, uuid: str, record: Record, look: Site) -> dict[str, str]:
         """Volatile fields computed for display."""
         return {}
+
+    def item_extras(self, record: Record | None, look: Site) -> dict[str, JSON] | None:
+        """Keys the controller's get action adds to its answer; None adds nothing. Not None,
+        they are answered also for an unknown uuid (``{"<postKey>": extras}`` instead of
+        ``[]``), as PHP auto-creates the array the controller writes into."""
+        return None
 
     def refuse_delete(self, uuid: str, record: Record, look: Site) -> UserError | None:
         """An error when the record must not be deleted; None lets the generic checks run."""
