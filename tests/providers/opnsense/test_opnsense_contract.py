@@ -1,6 +1,7 @@
 """The opnsense provider keeps the iac/1 contract, every type, against the OPNsense emulator
 over HTTPS (TLS verified with the emulator's CA): in both MCP protocol eras, and on the
-oldest and newest targeted firmware."""
+oldest and newest targeted firmware, and on 25.1 (the first with the user manager's API;
+24.7 runs every type but users, which it cannot have)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mcp_iac.sdk import ContractReport, ProviderClient, Sample, run_contract
 pytestmark = pytest.mark.anyio
 
 RANGE = "opnsense:service:dhcp:range"
+USER = "opnsense:security:user"
 TYPES = {
     "opnsense:network:vlan",
     "opnsense:firewall:alias",
@@ -27,12 +29,19 @@ TYPES = {
     "opnsense:service:dhcp:range",
     "opnsense:service:dhcp:static",
     "opnsense:security:certificate",
+    USER,
 }
+
+
+def _types(fw: OpnsenseEmulator) -> set[str]:
+    """The types a firewall of ``fw``'s release can hold (no users before 25.1)."""
+    return TYPES if fw.version != "24.7" else TYPES - {USER}
 
 
 async def _contract(fw: OpnsenseEmulator, pem: Pem, mode: str) -> ContractReport:
     """The suite with samples for the two types that publish no usable example (a
-    reservation needs a range; a certificate needs a PEM made for the test)."""
+    reservation needs a range; a certificate needs a PEM made for the test), and for users
+    with what their example leaves out (a password, a group)."""
     async with Client(build_server(settings_for(fw)), mode=mode) as client:
         provider = ProviderClient(client, timeout=30)
         subnet = await provider.create(
@@ -46,7 +55,18 @@ async def _contract(fw: OpnsenseEmulator, pem: Pem, mode: str) -> ContractReport
             "ipAddress": "198.18.30.5",
         }
         cert = {"description": "web", "certificate": pem.certificate, "privateKey": pem.private_key}
+        user = {"name": "contract", "password": "Contract-pass-1", "groups": ["admins"]}
         samples = {
+            USER: Sample(
+                properties=user,
+                update={
+                    **user,
+                    "fullName": "Contract user",
+                    "password": "Contract-pass-2",
+                    "groups": [],
+                    "expires": "2031-01-31",
+                },
+            ),
             "opnsense:service:dhcp:static": Sample(
                 properties=static, update={**static, "hostname": "printer"}
             ),
@@ -55,7 +75,7 @@ async def _contract(fw: OpnsenseEmulator, pem: Pem, mode: str) -> ContractReport
             ),
         }
         try:
-            return await run_contract(client, samples=samples)
+            return await run_contract(client, samples=samples, types=sorted(_types(fw)))
         finally:
             await provider.delete(RANGE, subnet.id, {})
 
@@ -63,7 +83,7 @@ async def _contract(fw: OpnsenseEmulator, pem: Pem, mode: str) -> ContractReport
 def _check(report: ContractReport, fw: OpnsenseEmulator) -> None:
     assert report.passed, report.render()
     assert not [c for c in report.checks if c.status == "skipped"], report.render()
-    assert {c.type for c in report.checks if c.type} == TYPES
+    assert {c.type for c in report.checks if c.type} == _types(fw)
     # Every write was applied, and the suite left nothing behind.
     assert fw.pending() == set()
     assert left_behind(fw) == {}
@@ -76,8 +96,8 @@ async def test_every_type_passes_the_contract_suite_on_the_emulator(
     _check(await _contract(emulator, pem, mode), emulator)
 
 
-@pytest.mark.parametrize("version", ["24.7", "26.7"])
-async def test_every_type_passes_on_the_oldest_and_newest_targeted_firmware(
+@pytest.mark.parametrize("version", ["24.7", "25.1", "26.7"])
+async def test_every_type_passes_on_the_oldest_and_newest_targeted_firmware_and_25_1(
     pem: Pem, version: str
 ) -> None:
     with OpnsenseEmulator(version=version) as fw:

@@ -21,12 +21,14 @@ from pathlib import Path
 import pytest
 from tests.emulators.opnsense.openapi_specs import (
     blind_spot,
+    model_fields,
     series_releases,
     spec_paths,
     wheel_or_skip,
 )
 
 from mcp_iac.providers.opnsense import Endpoint, Version, all_endpoints
+from mcp_iac.providers.opnsense._user import UserHandler
 
 SERIES = ("24.7", "25.1", "25.7", "26.1")
 """Targeted release series the package has specs of."""
@@ -102,3 +104,25 @@ def test_the_trust_store_and_kea_endpoints_are_in_every_targeted_release(
         called = [e for e in all_endpoints() if e.path.startswith(prefix)]
         assert called
         assert all(e.path in paths for e in called for paths in releases.values()), prefix
+
+
+def test_the_user_endpoints_are_in_every_release_from_25_1_and_in_no_24_7(
+    releases: dict[str, frozenset[str]],
+) -> None:
+    called = {e.path for e in all_endpoints() if e.path.startswith("/api/auth/user/")}
+    assert called == {f"/api/auth/user/{c}" for c in ("get", "set", "del", "search")}
+    for release, paths in releases.items():
+        if release.startswith("24.7"):
+            assert not called & paths, release
+        else:
+            assert called <= paths, release
+
+
+def test_every_user_field_the_provider_writes_or_reads_is_in_the_model_of_each_release(
+    wheel: Path, releases: dict[str, frozenset[str]]
+) -> None:
+    used = {*UserHandler.field_paths, "uid"}
+    for release in releases:
+        if not release.startswith("24.7"):
+            missing = used - model_fields(wheel, release, "OPNsenseAuthUser", "user")
+            assert not missing, (release, missing)

@@ -46,7 +46,7 @@ async def test_the_provider_serves_over_stdio_from_its_environment(
     assert health.status == "ok"
     assert health.backend_version.startswith("OPNsense 26.1")
     assert describe.transactions is True
-    assert len(describe.types) == 11
+    assert len(describe.types) == 12
     assert emulator.records("firewall/alias") == {}
 
 

@@ -3,8 +3,8 @@
 Types (docs/providers/opnsense.md): ``opnsense:network:vlan``, ``opnsense:firewall:alias``,
 ``opnsense:firewall:rule``, ``opnsense:firewall:nat``, ``opnsense:service:haproxy:server``,
 ``...:backend``, ``...:frontend``, ``opnsense:service:dns:override``,
-``opnsense:service:dhcp:range``, ``opnsense:service:dhcp:static`` and
-``opnsense:security:certificate``.
+``opnsense:service:dhcp:range``, ``opnsense:service:dhcp:static``,
+``opnsense:security:certificate`` and ``opnsense:security:user`` (OPNsense 25.1 or later).
 
 :class:`Settings` says which firewall (``Settings.from_env`` reads ``OPNSENSE_*``);
 :func:`build_provider` and :func:`build_server` make the provider and its MCP server

@@ -13,6 +13,7 @@ from ._handler import RecordHandler
 from ._haproxy import BackendHandler, FrontendHandler, ServerHandler
 from ._nat import NatHandler
 from ._rule import RuleHandler
+from ._user import UserHandler
 from ._vlan import VlanHandler
 
 PROVIDER_NAME = "opnsense"
@@ -30,6 +31,7 @@ HANDLERS: tuple[type[RecordHandler[Any, Any]], ...] = (
     RangeHandler,
     StaticHandler,
     CertificateHandler,
+    UserHandler,
 )
 
 

@@ -188,6 +188,22 @@ class OpnsenseClient:
         record = answer.get(component.post_key) if isinstance(answer, Mapping) else None
         if not isinstance(record, dict):
             raise unexpected(self.url, f"{component.get} for {uuid}", answer)
+        if component.identity_field is not None and component.identity_field not in record:
+            return None  # only what the controller adds to every answer: no such uuid
+        return record
+
+    async def template(
+        self, endpoint: Endpoint, component: Component, *, subject: str
+    ) -> dict[str, Any]:
+        """A new record's defaults and option lists (``endpoint``: ``get`` without a uuid).
+
+        Raises:
+            ProviderError: the call failed, or the answer holds no record.
+        """
+        answer = await self.call(endpoint, subject=subject)
+        record = answer.get(component.post_key) if isinstance(answer, Mapping) else None
+        if not isinstance(record, dict):
+            raise unexpected(self.url, str(endpoint), answer)
         return record
 
     async def set_item(

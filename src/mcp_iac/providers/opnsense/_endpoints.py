@@ -53,7 +53,9 @@ class Component:
 
     ``post_key`` wraps record bodies (``{"vlan": {...}}``) and prefixes validation messages
     (``vlan.tag``). ``apply`` (None: changes take effect when saved) makes written changes
-    live; OPNsense only saves ``config.xml`` on a write.
+    live; OPNsense only saves ``config.xml`` on a write. ``identity_field`` names a field every
+    stored record has, for controllers whose ``get`` answers an unknown uuid with something
+    else than ``[]`` (the user controller: ``{"user": {"otp_uri": "", ...}}``).
     """
 
     name: str
@@ -66,6 +68,7 @@ class Component:
     apply: Endpoint | None
     since: Version | None = None
     plugin: str | None = None
+    identity_field: str | None = None
 
     @property
     def endpoints(self) -> tuple[Endpoint, ...]:
@@ -85,6 +88,7 @@ def _mvc(
     apply: str | None,
     since: str | None = None,
     plugin: str | None = None,
+    identity_field: str | None = None,
 ) -> Component:
     """A component whose commands are ``get<item>``, ``set<item>``, ``del<item>`` and
     ``search<item>`` (or ``search``) under ``base``; ``apply`` is a command under ``base`` or
@@ -106,6 +110,7 @@ def _mvc(
         apply=None if apply is None else Endpoint("POST", _under(base, apply), (), first, plugin),
         since=first,
         plugin=plugin,
+        identity_field=identity_field,
     )
 
 
@@ -222,6 +227,19 @@ CERTIFICATE = _mvc(
     apply=None,  # the trust store has no service: a saved certificate is in use at once
     since="24.7",
 )
+USER = _mvc(
+    "auth/user",
+    "user",
+    "/api/auth/user",
+    "user",
+    item="",
+    search="search",
+    apply=None,  # add/set/del sync the system account themselves (configd "auth sync user")
+    since="25.1",
+    identity_field="name",  # get/<unknown uuid> answers {"user": {"otp_uri": "", ...}}
+)
+USER_TEMPLATE = Endpoint("GET", "/api/auth/user/get", (), USER.since)
+"""``get`` without a uuid: a new user's defaults, with the option lists (the groups by gid)."""
 
 COMPONENTS: tuple[Component, ...] = (
     VLAN,
@@ -237,6 +255,7 @@ COMPONENTS: tuple[Component, ...] = (
     KEA_SUBNET,
     KEA_RESERVATION,
     CERTIFICATE,
+    USER,
 )
 
 FIRMWARE_INFO = Endpoint("GET", "/api/core/firmware/info")
@@ -250,10 +269,13 @@ REVERT_BACKUP = Endpoint("POST", "/api/core/backup/revertBackup", ("backup",))
 
 CORE: tuple[Endpoint, ...] = (FIRMWARE_INFO, BACKUPS, REVERT_BACKUP)
 
+TEMPLATES: tuple[Endpoint, ...] = (USER_TEMPLATE,)
+"""``get`` actions called without a uuid, for option lists."""
+
 
 def all_endpoints() -> tuple[Endpoint, ...]:
     """Every endpoint the client can call, each once."""
     seen: dict[tuple[str, str], Endpoint] = {}
-    for endpoint in (*CORE, *(e for c in COMPONENTS for e in c.endpoints)):
+    for endpoint in (*CORE, *(e for c in COMPONENTS for e in c.endpoints), *TEMPLATES):
         seen.setdefault((endpoint.method, endpoint.path), endpoint)
     return tuple(seen.values())

@@ -31,7 +31,8 @@ from ._settings import ENV_API_KEY, ENV_API_SECRET, ENV_CA_BUNDLE, ENV_TIMEOUT, 
 from ._version import NEWEST_SUPPORTED, OLDEST_SUPPORTED, Version
 
 _GENERIC_500 = "Unexpected error"
-_UNIQUE = re.compile(r"unique|already exists|already in use|duplicate", re.IGNORECASE)
+_UNIQUE = re.compile(r"unique|already exists?\b|already in use|duplicate", re.IGNORECASE)
+"""Uniqueness messages (``This username already exist.`` is the user model's spelling)."""
 
 
 def transport_error(exc: httpx2.HTTPError, *, url: str, endpoint: Endpoint) -> ProviderError:

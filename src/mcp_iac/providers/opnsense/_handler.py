@@ -110,6 +110,18 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
     def fields(self, props: PropsT) -> dict[str, Any]:
         """Every OPNsense field this type manages, from the properties."""
 
+    async def write_fields(
+        self, new: PropsT, old: PropsT | None, component: Component, *, subject: str
+    ) -> dict[str, Any]:
+        """What a create (``old`` None) or an update writes: :meth:`fields`, unless a type
+        must ask the firewall first (a name to resolve) or compare with the old properties
+        (a password written only when it changes).
+
+        Raises:
+            ProviderError: ``VALIDATION`` when the properties cannot be written as they are.
+        """
+        return self.fields(new)
+
     def decode(self, component: Component, record: Mapping[str, Any]) -> PropsT:
         """A record of ``component`` in the user's terms (types spanning several components
         override this; the rest implement :meth:`properties_of`)."""
@@ -157,7 +169,7 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
                 await self.client.set_item(
                     component,
                     uuid_,
-                    self.fields(props),
+                    await self.write_fields(props, None, component, subject=subject),
                     subject=subject,
                     properties=self.field_paths,
                 )
@@ -193,8 +205,9 @@ class RecordHandler(ABC, Generic[PropsT, OutT]):
                 raise ProviderError(
                     "NOT_FOUND", f"{subject}: the {component.title} no longer exists"
                 )
+            fields = await self.write_fields(new, old, component, subject=subject)
             await self.client.set_item(
-                component, uuid_, self.fields(new), subject=subject, properties=self.field_paths
+                component, uuid_, fields, subject=subject, properties=self.field_paths
             )
             await self.client.apply(component, subject=subject)
             record = await self._must_read(component, uuid_, subject)

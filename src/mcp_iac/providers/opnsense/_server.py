@@ -16,7 +16,7 @@ from ._version import targeted
 
 DESCRIPTION = (
     "An OPNsense firewall through its REST API: VLANs, aliases, filter and NAT rules, HAProxy, "
-    "Unbound host overrides, Kea DHCP and certificates."
+    "Unbound host overrides, Kea DHCP, certificates and local users."
 )
 
 
