@@ -14,6 +14,7 @@ from mcp_iac.providers.opnsense._haproxy import (
 )
 from mcp_iac.providers.opnsense._nat import NatProperties
 from mcp_iac.providers.opnsense._rule import protocol_field, protocol_value
+from mcp_iac.providers.opnsense._user import _iso_date, _opnsense_date
 
 
 def test_a_bind_splits_into_address_and_port() -> None:
@@ -72,3 +73,11 @@ def test_pools_compare_regardless_of_spacing_and_order() -> None:
         ["198.18.20.100-198.18.20.199", "198.18.20.0/28"],
         ["198.18.20.0/28", "198.18.20.100 - 198.18.20.199"],
     )
+
+
+def test_user_expiry_dates_convert_both_ways_and_odd_values_read_as_they_are() -> None:
+    assert _opnsense_date("2031-06-30") == "06/30/2031"
+    assert _opnsense_date(None) == ""
+    assert _iso_date("06/30/2031") == "2031-06-30"
+    assert _iso_date("") is None
+    assert _iso_date("+1 day") == "+1 day"  # drift shows what the firewall holds

@@ -162,6 +162,16 @@ def _iso_date(value: str) -> str | None:
         return value
 
 
+def _group_names(memberships: Any) -> list[str]:
+    """The selected groups of a ``group_memberships`` option map (gid -> name), by name."""
+    options = memberships if isinstance(memberships, Mapping) else {}
+    names = []
+    for gid in v.selected(memberships):
+        option = options.get(gid)
+        names.append(str(option.get("value", gid)) if isinstance(option, Mapping) else gid)
+    return names
+
+
 class UserHandler(RecordHandler[UserProperties, UserOutputs]):
     """Local users. A rename is in place (OPNsense keeps uuid and uid; it refuses only
     renaming root). Every write posts the groups too, so memberships added on the firewall are
@@ -243,12 +253,6 @@ class UserHandler(RecordHandler[UserProperties, UserOutputs]):
         return v.csv(known[name] for name in names)
 
     def properties_of(self, record: Mapping[str, Any]) -> UserProperties:
-        groups = record.get("group_memberships")
-        names = [
-            str(option.get("value", gid))
-            for gid, option in (groups.items() if isinstance(groups, Mapping) else ())
-            if isinstance(option, Mapping) and gid in v.selected(groups)
-        ]
         return reported(
             UserProperties,
             name=v.text(record.get("name")),
@@ -256,7 +260,7 @@ class UserHandler(RecordHandler[UserProperties, UserOutputs]):
             email=v.text(record.get("email")),
             comment=v.text(record.get("comment")),
             enabled=not v.flag(record.get("disabled")),
-            groups=names,
+            groups=_group_names(record.get("group_memberships")),
             shell=v.one(record.get("shell")),
             expires=_iso_date(v.text(record.get("expires"))),
             authorized_keys=v.lines(record.get("authorizedkeys")),
