@@ -9,7 +9,7 @@ import traceback
 
 from mcp_iac.core import IacError
 
-from ._app import app
+from ._app import build
 from ._console import err, error
 
 
@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
         try:
-            app(args=argv, prog_name="mcp-iac", standalone_mode=True)
+            args = sys.argv[1:] if argv is None else argv
+            build(args)(args=args, prog_name="mcp-iac", standalone_mode=True)
         except BaseExceptionGroup as group:
             raise _single(group) from None
     except SystemExit as exc:
