@@ -315,6 +315,21 @@ def test_an_operation_must_belong_to_a_run_of_its_deployment(
         store.begin_operation(run, intent(deployment="web"))
 
 
+def test_several_intents_are_journaled_in_one_transaction_all_or_none(
+    store: StateStore, intent: MakeIntent
+) -> None:
+    run = store.begin_run("web", kind="apply", intent="up")
+    ids = store.begin_operations(run, [intent("local:file:a"), intent("local:file:b")])
+    assert len(set(ids)) == 2
+    assert sorted(o.intent.address for o in store.pending_operations("web")) == [
+        "local:file:a",
+        "local:file:b",
+    ]
+    with pytest.raises(StateError, match="deployment 'db'"):
+        store.begin_operations(run, [intent("local:file:c"), intent(deployment="db")])
+    assert len(store.pending_operations("web")) == 2  # nothing of the refused batch
+
+
 # -- runs and history ----------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from mcp_iac.core import (
 from mcp_iac.protocol import IDEMPOTENCY_FILTER, ResourceTypeSchema
 
 from ._bind import secret_value
+from ._journal import IntentJournal
 from ._outputs import resolve_outputs
 from ._plan import Plan, PlanStep
 from ._planner import deposed_address
@@ -209,6 +210,7 @@ class Executor:
         self._server_limits: dict[str, anyio.CapacityLimiter] = {}
         self._outcomes: dict[str, StepOutcome] = {}
         self.transactions = Transactions(providers)
+        self.journal = IntentJournal(state, run_id)
         self._not_undone: list[int] = []
 
     # -- graph -------------------------------------------------------------------------------
@@ -421,7 +423,7 @@ class Executor:
         if tx is not None and self.transactions.announce(server):
             self.emit(ExecEvent("transaction", server, "begin", f"transaction {tx} opened"))
 
-    def _intent(
+    async def _intent(
         self,
         step: PlanStep,
         kind: Literal["create", "update", "delete"],
@@ -433,8 +435,7 @@ class Executor:
         address: str | None = None,
     ) -> int:
         address = address or step.address
-        return self.state.begin_operation(
-            self.run_id,
+        return await self.journal.begin(
             OperationIntent(
                 deployment=self.plan.deployment,
                 urn=f"{self.plan.deployment}/{address}",
@@ -463,7 +464,9 @@ class Executor:
         depose: bool,
     ) -> ResourceRecord:
         key = f"{step.urn}@{uuid.uuid4().hex}"
-        op = self._intent(step, "create", key=key, resource_id=None, inputs=props, prior=prior)
+        op = await self._intent(
+            step, "create", key=key, resource_id=None, inputs=props, prior=prior
+        )
         plain = _plain(props)
         try:
             result = await self._call(
@@ -550,7 +553,7 @@ class Executor:
             self.state.write_resources(self.plan.deployment, records=[record])
             self.records[step.address] = record
             return False
-        op = self._intent(
+        op = await self._intent(
             step,
             "update",
             key=prior.idempotency_key,
@@ -594,7 +597,7 @@ class Executor:
         return True
 
     async def _delete_record(self, step: PlanStep, record: ResourceRecord) -> None:
-        op = self._intent(
+        op = await self._intent(
             step,
             "delete",
             key=record.idempotency_key,
@@ -764,7 +767,7 @@ class Executor:
             await self._delete_record(step, self.records.get(d.address, d.new))
         elif d.kind == "update" and d.prior is not None:
             current = self.records[d.address]
-            op = self._intent(
+            op = await self._intent(
                 step,
                 "update",
                 key=current.idempotency_key,

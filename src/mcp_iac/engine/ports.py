@@ -153,6 +153,12 @@ class StateStore(Protocol):
 
     # the intent journal
     def begin_operation(self, run_id: int, intent: OperationIntent) -> int: ...
+
+    def begin_operations(self, run_id: int, intents: Sequence[OperationIntent]) -> list[int]:
+        """``begin_operation`` for several intents in one durable transaction (one wait for
+        the disk); their ids in order; all or none are written."""
+        ...
+
     def complete_operation(
         self,
         op_id: int,

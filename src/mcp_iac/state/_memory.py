@@ -391,26 +391,37 @@ class MemoryStateStore:
     # -- the intent journal ---------------------------------------------------------------------
 
     def begin_operation(self, run_id: int, intent: OperationIntent) -> int:
-        copy = dataclasses.replace(
-            intent,
-            inputs=clone(intent.inputs, f"resource '{intent.address}' inputs"),
-            prior=None if intent.prior is None else _copy_record(intent.prior),
-            dependencies=tuple(intent.dependencies),
-        )
+        [op_id] = self.begin_operations(run_id, [intent])
+        return op_id
+
+    def begin_operations(self, run_id: int, intents: Sequence[OperationIntent]) -> list[int]:
+        copies = [
+            dataclasses.replace(
+                intent,
+                inputs=clone(intent.inputs, f"resource '{intent.address}' inputs"),
+                prior=None if intent.prior is None else _copy_record(intent.prior),
+                dependencies=tuple(intent.dependencies),
+            )
+            for intent in intents
+        ]
         with self._mutex:
             self._check_open()
             run = self._runs.get(run_id)
             if run is None:
                 raise StateError(f"run {run_id} is not in state")
-            if run.record.deployment != intent.deployment:
-                raise StateError(
-                    f"resource '{intent.address}': operation for deployment "
-                    f"'{intent.deployment}' in run {run_id} of deployment "
-                    f"'{run.record.deployment}'"
-                )
-            op_id = len(self._operations) + 1
-            self._operations[op_id] = Operation(op_id, run_id, copy, "pending", now())
-            return op_id
+            for intent in copies:  # all or none
+                if run.record.deployment != intent.deployment:
+                    raise StateError(
+                        f"resource '{intent.address}': operation for deployment "
+                        f"'{intent.deployment}' in run {run_id} of deployment "
+                        f"'{run.record.deployment}'"
+                    )
+            ids = []
+            for intent in copies:
+                op_id = len(self._operations) + 1
+                self._operations[op_id] = Operation(op_id, run_id, intent, "pending", now())
+                ids.append(op_id)
+            return ids
 
     def _close_operation(
         self,

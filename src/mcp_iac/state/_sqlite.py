@@ -362,43 +362,61 @@ class SqliteStateStore:
         Raises:
             StateError: no such run, or it belongs to another deployment.
         """
-        where = f"resource '{intent.address}'"
-        inputs = self._codec.dumps(intent.inputs, f"{where} inputs")
-        prior = None
-        if intent.prior is not None:
-            prior = self._codec.dumps(resource_to_dict(intent.prior), f"{where} prior record")
+        [op_id] = self.begin_operations(run_id, [intent])
+        return op_id
+
+    def begin_operations(self, run_id: int, intents: Sequence[OperationIntent]) -> list[int]:
+        """Write several intents durably in one transaction (one wait for the disk); their ids,
+        in order. All or none are written.
+
+        Raises:
+            StateError: no such run, or an intent belongs to another deployment.
+        """
+        rows = []
+        for intent in intents:
+            where = f"resource '{intent.address}'"
+            inputs = self._codec.dumps(intent.inputs, f"{where} inputs")
+            prior = None
+            if intent.prior is not None:
+                prior = self._codec.dumps(resource_to_dict(intent.prior), f"{where} prior record")
+            rows.append((intent, inputs, prior))
+        ids: list[int] = []
         with self._db.write("journal operation") as conn:
             found = conn.execute("SELECT deployment FROM runs WHERE id = ?", (run_id,)).fetchone()
             if found is None:
                 raise StateError(f"run {run_id} is not in state '{self.path}'")
-            if found[0] != intent.deployment:
-                raise StateError(
-                    f"{where}: operation for deployment '{intent.deployment}' "
-                    f"in run {run_id} of deployment '{found[0]}'"
+            at = now()
+            for intent, inputs, prior in rows:
+                if found[0] != intent.deployment:
+                    raise StateError(
+                        f"resource '{intent.address}': operation for deployment "
+                        f"'{intent.deployment}' in run {run_id} of deployment '{found[0]}'"
+                    )
+                cursor = conn.execute(
+                    f"INSERT INTO operations ({OPERATION_COLUMNS}) VALUES "
+                    "(NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, NULL, NULL, "
+                    "NULL)",
+                    (
+                        run_id,
+                        intent.deployment,
+                        intent.urn,
+                        intent.address,
+                        intent.server,
+                        intent.type,
+                        intent.name,
+                        intent.kind,
+                        intent.idempotency_key,
+                        intent.resource_id,
+                        inputs,
+                        prior,
+                        json.dumps(list(intent.dependencies)),
+                        int(intent.protect),
+                        at,
+                    ),
                 )
-            cursor = conn.execute(
-                f"INSERT INTO operations ({OPERATION_COLUMNS}) VALUES "
-                "(NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, NULL, NULL, NULL)",
-                (
-                    run_id,
-                    intent.deployment,
-                    intent.urn,
-                    intent.address,
-                    intent.server,
-                    intent.type,
-                    intent.name,
-                    intent.kind,
-                    intent.idempotency_key,
-                    intent.resource_id,
-                    inputs,
-                    prior,
-                    json.dumps(list(intent.dependencies)),
-                    int(intent.protect),
-                    now(),
-                ),
-            )
-            assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
-            return cursor.lastrowid
+                assert cursor.lastrowid is not None  # an INSERT into a rowid table sets it
+                ids.append(cursor.lastrowid)
+        return ids
 
     def _close_operation(
         self,
