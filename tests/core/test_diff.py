@@ -101,3 +101,17 @@ def test_parse_paths_names_what_the_paths_are_for() -> None:
     assert parse_paths(["a.b", "c[0]"], "ignoreChanges") == [("a", "b"), ("c", 0)]
     with pytest.raises(GrammarError, match=r"^ignoreChanges: 'a\.\.b' is not an output path"):
         parse_paths(["a..b"], "ignoreChanges")
+
+
+def test_same_tree_is_a_quick_yes_only_when_nothing_differs() -> None:
+    from mcp_iac.core import UNKNOWN, Secret, same_tree
+
+    assert same_tree(
+        {"a": [1, {"b": "x"}], "s": Secret("pw")}, {"s": Secret("pw"), "a": [1, {"b": "x"}]}
+    )
+    assert not same_tree({"a": 1}, {"a": 2})
+    assert not same_tree({"a": True}, {"a": 1})  # a real difference diff_paths reports too
+    assert not same_tree({"a": 1}, {"a": 1.0})  # no difference, but not the quick case
+    assert not same_tree({"a": UNKNOWN}, {"a": UNKNOWN})
+    assert not same_tree({"a": Secret("x")}, {"a": Secret("y")})
+    assert not same_tree([1, 2], [1, 2, 3])

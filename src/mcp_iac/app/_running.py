@@ -36,7 +36,7 @@ from ._project import Project
 Confirm = Callable[[Plan], Awaitable[bool]]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class RunReport:
     """What a mutating command did."""
 
@@ -57,6 +57,9 @@ class RunReport:
     version: int | None = None
     policies: PolicyReport | None = None
     """The policy results of the plan (None when nothing was to change)."""
+
+    def __repr__(self) -> str:
+        return f"RunReport(deployment={self.deployment!r}, status={self.status!r})"
 
     @property
     def ok(self) -> bool:

@@ -2,7 +2,7 @@
 
 from ._address import Address, make_address, make_urn, split_type, valid_name
 from ._builder import Deployment, OutputRef, Resource, VariableRef
-from ._diff import MISSING, covers, diff_paths, lookup, parse_paths, with_ignored
+from ._diff import MISSING, covers, diff_paths, lookup, parse_paths, same_tree, with_ignored
 from ._errors import (
     ERROR_CODES,
     RETRYABLE_CODES,
@@ -106,6 +106,7 @@ __all__ = [
     "read_document",
     "redact",
     "reveal",
+    "same_tree",
     "split_type",
     "valid_name",
     "with_ignored",

@@ -53,6 +53,23 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+def same_tree(old: object, new: object) -> bool:
+    """True when ``diff_paths(old, new)`` is certainly empty; a quick check for the common case
+    of nothing changed (False may still mean no difference, e.g. ``1`` against ``1.0``)."""
+    if type(old) is not type(new) or old is UNKNOWN:
+        return False
+    if isinstance(old, dict):
+        assert isinstance(new, dict)
+        return old.keys() == new.keys() and all(same_tree(v, new[k]) for k, v in old.items())
+    if isinstance(old, list):
+        assert isinstance(new, list)
+        return len(old) == len(new) and all(map(same_tree, old, new))
+    if isinstance(old, Secret):
+        assert isinstance(new, Secret)
+        return same_tree(old.value, new.value)
+    return old == new
+
+
 def diff_paths(old: object, new: object, prefix: Path = ()) -> list[Path]:
     """The paths where ``new`` differs from ``old`` (finest granularity where shapes agree)."""
     if isinstance(old, Secret):

@@ -52,7 +52,7 @@ class BoundResource:
     """The subset of ``dependencies`` that come from references (values flow from them)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class BoundDeployment:
     name: str
     source: str | None
@@ -61,6 +61,9 @@ class BoundDeployment:
     outputs: dict[str, JSON]
     variables: dict[str, JSON]
     secrets: frozenset[str] = field(default_factory=frozenset)
+
+    def __repr__(self) -> str:
+        return f"BoundDeployment(name={self.name!r}, resources={len(self.resources)})"
 
 
 def secret_value(key: str, environ: Mapping[str, str] | None = None) -> str | None:

@@ -124,7 +124,7 @@ class StepOutcome:
     seconds: float = 0.0
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class ApplyResult:
     status: ApplyStatus
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
@@ -135,6 +135,9 @@ class ApplyResult:
     output_errors: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
     """Ctrl-C (or a stop request) kept some steps from starting."""
+
+    def __repr__(self) -> str:
+        return f"ApplyResult(status={self.status!r}, outcomes={len(self.outcomes)})"
 
     @property
     def failed(self) -> dict[str, str]:

@@ -62,7 +62,7 @@ class PlanStep:
     """Property paths the provider declares secret (redacted from the template in reports)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Plan:
     deployment: str
     mode: Mode
@@ -76,6 +76,11 @@ class Plan:
     targets: tuple[str, ...] = ()
     source: str | None = None
     warnings: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # short on purpose: a plan can hold 10,000 steps, and asyncio formats the result of a
+        # finished task whenever it prints the task (as asyncio.Runner does on exit)
+        return f"Plan(deployment={self.deployment!r}, mode={self.mode!r}, steps={len(self.steps)})"
 
     def summary(self) -> dict[str, int]:
         counts: dict[str, int] = dict.fromkeys(ACTIONS, 0)

@@ -27,6 +27,7 @@ from mcp_iac.core import (
     format_path,
     lookup,
     parse_paths,
+    same_tree,
     with_ignored,
 )
 from mcp_iac.core import GrammarError as _GrammarError
@@ -226,11 +227,15 @@ class _Planner:
             )
         effective = with_ignored(planned, record.properties, ignored)
         self.planned[res.address] = effective
-        changed = [
-            p
-            for p in diff_paths(record.properties, effective)
-            if not any(covers(i, p) for i in ignored)
-        ]
+        changed = (
+            []
+            if same_tree(record.properties, effective)
+            else [
+                p
+                for p in diff_paths(record.properties, effective)
+                if not any(covers(i, p) for i in ignored)
+            ]
+        )
         if (
             not changed
             and record.status != "tainted"
