@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from ._contract import run_contract
     from ._mcp import LogLevel
     from ._provider import IacProvider
-    from ._serve import MCP_PATH, Transport, serve, serve_async
+    from ._serve import MCP_PATH, Transport, serve, serve_async, serve_main
 
 # Names that need the MCP SDK load it on first use (PEP 562): importing the SDK takes ~0.6 s,
 # which handler modules (and the engine's CLI) should not pay for the data types alone.
@@ -48,6 +48,7 @@ _LAZY = {
     "Transport": "_serve",
     "serve": "_serve",
     "serve_async": "_serve",
+    "serve_main": "_serve",
 }
 
 
@@ -87,4 +88,5 @@ __all__ = [
     "run_contract",
     "serve",
     "serve_async",
+    "serve_main",
 ]

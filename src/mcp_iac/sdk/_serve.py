@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import functools
 import socket
 import sys
+from collections.abc import Callable, Sequence
 from typing import Literal, TextIO
 
 import anyio
 from mcp.server import MCPServer
+
+from mcp_iac.core import ConfigError
 
 Transport = Literal["stdio", "http"]
 
@@ -87,3 +91,34 @@ def serve(
         OSError: the address cannot be bound.
     """
     anyio.run(functools.partial(serve_async, server, transport=transport, host=host, port=port))
+
+
+def serve_main(
+    build: Callable[[argparse.Namespace], MCPServer],
+    *,
+    prog: str,
+    description: str,
+    epilog: str | None = None,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+    argv: Sequence[str] | None = None,
+) -> None:
+    """The command line of a provider server (``python -m pkg [--http --host H --port N]``):
+    parse it, ``build`` the server from the parsed arguments, serve until stopped.
+
+    ``add_arguments`` adds the provider's own options. A ``ConfigError`` from ``build``
+    (invalid settings) ends the process with its message, hint included.
+    """
+    parser = argparse.ArgumentParser(prog=prog, description=description, epilog=epilog)
+    if add_arguments is not None:
+        add_arguments(parser)
+    parser.add_argument("--http", action="store_true", help="serve streamable HTTP, not stdio")
+    parser.add_argument("--host", default="127.0.0.1", help="HTTP address (default: 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="HTTP port; 0 picks a free one (default: 8000)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        server = build(args)
+    except ConfigError as exc:
+        sys.exit(f"error: {exc}")
+    serve(server, transport="http" if args.http else "stdio", host=args.host, port=args.port)
