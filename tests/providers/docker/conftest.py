@@ -30,9 +30,10 @@ import docker
 import pytest
 from mcp import Client
 
-from engine import BASE_IMAGE, PrivateDockerd, ensure_base_image
 from mcp_iac.providers.docker import Settings, build_server
 from mcp_iac.sdk import ProviderClient
+
+from .engine import BASE_IMAGE, PrivateDockerd, ensure_base_image
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Registry, connect
 from mcp import Client
 
-from engine import BASE_IMAGE
 from mcp_iac.providers.docker import Settings, build_server
 from mcp_iac.sdk import Sample, run_contract
+
+from .conftest import Registry, connect
+from .engine import BASE_IMAGE
 
 pytestmark = pytest.mark.anyio
 

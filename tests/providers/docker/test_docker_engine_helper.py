@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from engine import BASE_IMAGE, DockerdError, PrivateDockerd, _mounts_under, _ping, ensure_base_image
+from .engine import (
+    BASE_IMAGE,
+    DockerdError,
+    PrivateDockerd,
+    _mounts_under,
+    _ping,
+    ensure_base_image,
+)
 
 
 def test_a_long_root_keeps_the_sockets_in_a_short_directory_and_stop_cleans_up(

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import connect
 
-from engine import BASE_IMAGE
 from mcp_iac.core import ProviderError
 from mcp_iac.providers.docker import Settings
 from mcp_iac.sdk import ProviderClient
+
+from .conftest import connect
+from .engine import BASE_IMAGE
 
 pytestmark = pytest.mark.anyio
 

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Registry, connect
 
-from engine import BASE_IMAGE
 from mcp_iac.core import ProviderError
 from mcp_iac.providers.docker import Settings
 from mcp_iac.providers.docker._image_pull import reference_id
 from mcp_iac.sdk import ProviderClient
+
+from .conftest import Registry, connect
+from .engine import BASE_IMAGE
 
 PUSH = "docker:registry:push"
 PULL = "docker:image:pull"

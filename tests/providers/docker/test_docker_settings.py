@@ -9,15 +9,16 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import connect, environment
 from docker import errors as docker_errors
 from mcp import Client, StdioServerParameters
 
-from engine import PrivateDockerd
 from mcp_iac.core import ConfigError, ProviderError
 from mcp_iac.providers.docker import ENV_VARS, Settings
 from mcp_iac.providers.docker._errors import translate
 from mcp_iac.sdk import ProviderClient
+
+from .conftest import connect, environment
+from .engine import PrivateDockerd
 
 pytestmark = pytest.mark.anyio
 

@@ -3,20 +3,13 @@ served over HTTPS on a free loopback port, its TLS verified through the emulator
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from opnsense_support import Pem, make_pem
 
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
 
-# The OpenAPI spec helper of the emulator's tests is in the ``tests`` package: importable from
-# the repository's root, which is not on the path when only this directory is collected.
-_ROOT = str(Path(__file__).resolve().parents[3])
-if _ROOT not in sys.path:
-    sys.path.append(_ROOT)
+from .opnsense_support import Pem, make_pem
 
 
 @pytest.fixture

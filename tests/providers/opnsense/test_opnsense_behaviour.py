@@ -7,10 +7,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from opnsense_support import keys, left_behind, provider_of, rest
 
 from mcp_iac.core import ProviderError
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
+
+from .opnsense_support import keys, left_behind, provider_of, rest
 
 pytestmark = pytest.mark.anyio
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 from mcp import Client
-from opnsense_support import Pem, keys, left_behind, settings_for
 
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
 from mcp_iac.providers.opnsense import build_server
 from mcp_iac.sdk import ContractReport, ProviderClient, Sample, run_contract
+
+from .opnsense_support import Pem, keys, left_behind, settings_for
 
 pytestmark = pytest.mark.anyio
 

@@ -7,11 +7,12 @@ import socket
 import uuid
 
 import pytest
-from opnsense_support import connect, keys, provider_of
 
 from mcp_iac.core import ProviderError
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
 from mcp_iac.providers.opnsense import Settings
+
+from .opnsense_support import connect, keys, provider_of
 
 pytestmark = pytest.mark.anyio
 

@@ -19,6 +19,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from mcp_iac.providers.opnsense import Endpoint, Version, all_endpoints
+from mcp_iac.providers.opnsense._user import UserHandler
 from tests.emulators.opnsense.openapi_specs import (
     blind_spot,
     model_fields,
@@ -26,9 +29,6 @@ from tests.emulators.opnsense.openapi_specs import (
     spec_paths,
     wheel_or_skip,
 )
-
-from mcp_iac.providers.opnsense import Endpoint, Version, all_endpoints
-from mcp_iac.providers.opnsense._user import UserHandler
 
 SERIES = ("24.7", "25.1", "25.7", "26.1")
 """Targeted release series the package has specs of."""

@@ -9,10 +9,11 @@ import sys
 
 import pytest
 from mcp import Client, StdioServerParameters
-from opnsense_support import keys
 
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
 from mcp_iac.sdk import ProviderClient
+
+from .opnsense_support import keys
 
 pytestmark = pytest.mark.anyio
 

@@ -4,10 +4,11 @@ certificates and their keys, Kea reservations in their subnet."""
 from __future__ import annotations
 
 import pytest
-from opnsense_support import Pem, keys, provider_of
 
 from mcp_iac.core import ProviderError
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
+
+from .opnsense_support import Pem, keys, provider_of
 
 pytestmark = pytest.mark.anyio
 

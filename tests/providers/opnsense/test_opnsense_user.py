@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from opnsense_support import keys, left_behind, provider_of, rest
 
 from mcp_iac.core import ProviderError
 from mcp_iac.emulators.opnsense import OpnsenseEmulator
+
+from .opnsense_support import keys, left_behind, provider_of, rest
 
 pytestmark = pytest.mark.anyio
 
