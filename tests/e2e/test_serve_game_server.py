@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import sys
 from collections.abc import Iterator
@@ -26,12 +25,9 @@ from mcp.client.context import ClientRequestContext
 from mcp.types import ElicitRequestParams, ElicitResult
 
 from mcp_iac.sandbox import BASE_IMAGE
+from tests.backends import require
 
 from .conftest import run_cli
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("dockerd") is None, reason="dockerd is not installed (the sandbox needs it)"
-)
 
 
 def _free_port() -> int:
@@ -43,6 +39,7 @@ def _free_port() -> int:
 @pytest.fixture
 def sandbox(workdir: Path) -> Iterator[Path]:
     """The OPNsense emulator and a private dockerd for ``workdir``; stopped by ``sandbox down``."""
+    require("dockerd", root=True)
     started = run_cli(workdir, "sandbox", "up", "opnsense", "docker", timeout=300)
     try:
         assert started.returncode == 0, started.stdout + started.stderr

@@ -6,26 +6,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.backends import require
 
 from .conftest import run_cli, write_json
 
-NPX = shutil.which("npx")
-pytestmark = pytest.mark.skipif(NPX is None, reason="npx (Node.js) is not installed")
 INSPECTOR = "@modelcontextprotocol/inspector"
 
 
 def inspector(cwd: Path, *args: str) -> dict[str, Any]:
-    assert NPX is not None
+    npx = require("npx")
     env = {k: v for k, v in os.environ.items() if not k.startswith("MCP_IAC_")}
     done = subprocess.run(
-        [NPX, "-y", INSPECTOR, "--cli", sys.executable, "-m", "mcp_iac.cli", "serve", *args],
+        [npx, "-y", INSPECTOR, "--cli", sys.executable, "-m", "mcp_iac.cli", "serve", *args],
         cwd=cwd,
         env={**env, "NO_COLOR": "1", "npm_config_update_notifier": "false"},
         capture_output=True,

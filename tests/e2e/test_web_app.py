@@ -19,19 +19,16 @@ import pytest
 import yaml
 
 from mcp_iac.sandbox import Sandbox
+from tests.backends import require
 
 from .conftest import run_cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("dockerd") is None or os.geteuid() != 0,
-    reason="the Docker stand-in needs dockerd and root (CI installs docker.io)",
-)
-
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    require("dockerd", root=True)  # the Docker stand-in
     root = tmp_path_factory.mktemp("webapp")
     shutil.copy(EXAMPLES / "web-app.yaml", root)
     shutil.copytree(EXAMPLES / "web-app", root / "web-app")

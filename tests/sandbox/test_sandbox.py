@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import ssl
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import yaml
 from mcp_iac.registry import discover
 from mcp_iac.sandbox import ProcessRecord, Sandbox, SandboxError, docker_ping
 from mcp_iac.sandbox._process import alive, stop
+from tests.backends import require
 
 
 def test_up_starts_moto_writes_its_server_and_down_stops_exactly_that_process(
@@ -107,12 +107,10 @@ def test_an_unknown_stand_in_is_refused(tmp_path: Path) -> None:
         Sandbox(tmp_path).up(["vsphere"])
 
 
-@pytest.mark.skipif(
-    shutil.which("dockerd") is None or os.geteuid() != 0, reason="needs dockerd and root"
-)
 def test_up_starts_a_private_dockerd_when_no_engine_answers_and_down_cleans_it_up(
     tmp_path: Path,
 ) -> None:
+    require("dockerd", root=True)
     environ = {**os.environ, "DOCKER_HOST": f"unix://{tmp_path}/nothing.sock"}
     box = Sandbox(tmp_path, environ=environ)
     try:

@@ -15,7 +15,6 @@ import contextlib
 import http.client
 import os
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from mcp import Client
 
 from mcp_iac.providers.docker import Settings, build_server
 from mcp_iac.sdk import ProviderClient
+from tests.backends import require
 
 from .engine import BASE_IMAGE, PrivateDockerd, ensure_base_image
 
@@ -43,8 +43,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def dockerd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateDockerd]:
-    if shutil.which("dockerd") is None:
-        pytest.skip("dockerd is not installed (Debian: apt-get install -y docker.io)")
+    require("dockerd", root=True)
     engine = PrivateDockerd(tmp_path_factory.mktemp("dockerd"))
     engine.start()
     try:
@@ -152,8 +151,7 @@ def _start_registry(
 @pytest.fixture(scope="session")
 def registries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Registry, Registry]]:
     """(open registry, registry wanting alice/secret), both on loopback."""
-    if shutil.which("docker-registry") is None:
-        pytest.skip("docker-registry is not installed (Debian: apt-get install -y docker-registry)")
+    require("docker-registry")
     root = tmp_path_factory.mktemp("registry")
     started: list[subprocess.Popen[bytes]] = []
     try:

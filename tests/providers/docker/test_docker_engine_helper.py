@@ -3,11 +3,12 @@ the demo will reuse."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.backends import require
 
 from .engine import (
     BASE_IMAGE,
@@ -22,8 +23,7 @@ from .engine import (
 def test_a_long_root_keeps_the_sockets_in_a_short_directory_and_stop_cleans_up(
     tmp_path: Path,
 ) -> None:
-    if shutil.which("dockerd") is None:
-        pytest.skip("dockerd is not installed")
+    require("dockerd", root=True)
     root = tmp_path / ("a-rather-long-directory-name-" * 3) / "engine"
     engine = PrivateDockerd(root)
     assert len(str(engine.socket_path)) < 60
