@@ -17,17 +17,15 @@ docker SDK client as an argument).
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from mcp_iac.sandbox import BASE_IMAGE, busybox_rootfs, ensure_base_image
+from mcp_iac.sandbox import BASE_IMAGE, busybox_rootfs, docker_ping, ensure_base_image
 from mcp_iac.sandbox._image import APPLETS
 
 __all__ = [
@@ -47,31 +45,9 @@ class DockerdError(RuntimeError):
     """The private engine could not start (the message says why and where its log is)."""
 
 
-class _UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path: Path, timeout: float) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self._path = path
-
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            sock.settimeout(self.timeout)
-            sock.connect(str(self._path))
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
-
-
-def _ping(sock_path: Path, timeout: float = 1.0) -> bool:
-    conn = _UnixHTTPConnection(sock_path, timeout)
-    try:
-        conn.request("GET", "/_ping")
-        return conn.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        conn.close()
+def _ping(sock_path: Path) -> bool:
+    """Whether the engine at ``sock_path`` answers ``/_ping`` (the sandbox's probe)."""
+    return docker_ping(f"unix://{sock_path}")
 
 
 def _alive(pid: int) -> bool:
