@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 
 from mcp_iac.core import ProviderError
@@ -226,7 +227,7 @@ async def test_a_healthcheck_reports_healthy_through_the_outputs(settings: Setti
         deadline = time.monotonic() + 20
         while (read := await client.read(CONTAINER, id_, props)).outputs["health"] != "healthy":
             assert time.monotonic() < deadline, read.outputs
-            time.sleep(0.1)
+            await anyio.sleep(0.1)  # poll interval, not a blocking wait on the event loop
         assert read.properties["healthcheck"] == props["healthcheck"]
 
 
