@@ -410,9 +410,8 @@ class Executor:
     async def _transaction(self, server: str) -> None:
         """Open the server's backend transaction before its first change (once per run)."""
         try:
-            tx = await self.transactions.ensure(server)
+            tx = await self.transactions.open_once(server)
         except ProviderError as exc:
-            self.transactions.give_up(server)
             self.emit(
                 ExecEvent(
                     "transaction",
@@ -423,7 +422,7 @@ class Executor:
                 )
             )
             return
-        if tx is not None and self.transactions.announce(server):
+        if tx is not None:
             self.emit(ExecEvent("transaction", server, "begin", f"transaction {tx} opened"))
 
     async def _intent(

@@ -37,36 +37,25 @@ class Transactions:
         self._providers = providers
         self._checked: dict[str, str | None] = {}
         self._locks: dict[str, anyio.Lock] = {}
-        self._announced: set[str] = set()
-
-    def announce(self, server: str) -> bool:
-        """True the first time it is asked for ``server`` (to report an opened transaction
-        once)."""
-        if server in self._announced:
-            return False
-        self._announced.add(server)
-        return True
-
-    def give_up(self, server: str) -> None:
-        """Run without a transaction on ``server`` (its ``iac_begin`` failed)."""
-        self._checked[server] = None
 
     @property
     def open(self) -> dict[str, str]:
         """Server name to transaction id, for the servers with one open."""
         return {s: t for s, t in self._checked.items() if t is not None}
 
-    async def ensure(self, server: str) -> str | None:
-        """Open a transaction on ``server`` if its provider offers them and none is open yet;
-        the open transaction's id, or None. Raises ProviderError if ``iac_begin`` fails."""
+    async def open_once(self, server: str) -> str | None:
+        """Before ``server``'s first change: open its transaction if its provider offers them.
+        Returns the id when this call opened one, None otherwise (already decided, or not
+        offered). A failing ``iac_begin`` is remembered as "no transaction" and raised."""
         if server in self._checked:
+            return None
+        async with self._locks.setdefault(server, anyio.Lock()):
+            if server in self._checked:
+                return None
+            self._checked[server] = None
+            provider = await self._providers.get(server)
+            self._checked[server] = await _begin(provider)
             return self._checked[server]
-        lock = self._locks.setdefault(server, anyio.Lock())
-        async with lock:
-            if server not in self._checked:
-                provider = await self._providers.get(server)
-                self._checked[server] = await _begin(provider)
-        return self._checked[server]
 
     async def commit_all(self) -> dict[str, str]:
         """Commit every open transaction; the servers whose commit failed, with why (the
