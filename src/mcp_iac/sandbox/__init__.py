@@ -4,10 +4,11 @@ for the built-in providers, so deployments run on a machine with no infrastructu
 from ._image import BASE_IMAGE, busybox_rootfs, ensure_base_image, load_base_image
 from ._process import ProcessRecord, SandboxError
 from ._sandbox import SERVICES, Sandbox, ServiceStatus
-from ._services import Started, docker_ping
+from ._services import DEFAULT_POOL, Started, docker_ping, dockerd_command
 
 __all__ = [
     "BASE_IMAGE",
+    "DEFAULT_POOL",
     "SERVICES",
     "ProcessRecord",
     "Sandbox",
@@ -16,6 +17,7 @@ __all__ = [
     "Started",
     "busybox_rootfs",
     "docker_ping",
+    "dockerd_command",
     "ensure_base_image",
     "load_base_image",
 ]

@@ -176,6 +176,38 @@ def docker_ping(host: str) -> bool:
     return False
 
 
+DEFAULT_POOL = "198.18.0.0/15"
+"""Where networks made without a subnet get one: the benchmark range, never a private one."""
+
+
+def dockerd_command(
+    dockerd: str,
+    *,
+    config: Path,
+    data_root: Path,
+    exec_root: Path,
+    pidfile: Path,
+    host: str,
+    pool: str = DEFAULT_POOL,
+) -> list[str]:
+    """A private ``dockerd``: its own config file, no ``docker0`` bridge, no iptables rules,
+    everything under the given paths, listening only on ``host``."""
+    return [
+        dockerd,
+        f"--config-file={config}",
+        "--iptables=false",
+        "--ip6tables=false",
+        "--bridge=none",
+        "--storage-driver=overlay2",
+        f"--default-address-pool=base={pool},size=24",
+        f"--data-root={data_root}",
+        f"--exec-root={exec_root}",
+        f"--pidfile={pidfile}",
+        "-H",
+        host,
+    ]
+
+
 def start_docker(ctx: Context) -> Started:
     """A reachable Docker engine: ``DOCKER_HOST`` or the system socket if one answers, else a
     private ``dockerd`` (no bridge, no iptables) with its files under the sandbox dir."""
@@ -204,21 +236,14 @@ def start_docker(ctx: Context) -> Started:
     (d / "daemon.json").write_text("{}\n", encoding="utf-8")  # not /etc/docker/daemon.json
     sock = run / "docker.sock"
     host = f"unix://{sock}"
-    argv = [
+    argv = dockerd_command(
         dockerd,
-        f"--config-file={d / 'daemon.json'}",
-        "--iptables=false",
-        "--ip6tables=false",
-        "--bridge=none",
-        "--storage-driver=overlay2",
-        # networks made without a subnet get one from the benchmark range, never a private one
-        "--default-address-pool=base=198.18.0.0/15,size=24",
-        f"--data-root={d / 'data'}",
-        f"--exec-root={run / 'exec'}",
-        "-H",
-        host,
-        f"--pidfile={run / 'dockerd.pid'}",
-    ]
+        config=d / "daemon.json",
+        data_root=d / "data",
+        exec_root=run / "exec",
+        pidfile=run / "dockerd.pid",
+        host=host,
+    )
     rec = start("docker (private dockerd)", argv, log=ctx.home / "dockerd.log", cwd=ctx.home)
     try:
         wait_ready(rec, lambda: docker_ping(host), timeout=60, what=f"GET {host} /_ping")

@@ -25,7 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from mcp_iac.sandbox import BASE_IMAGE, busybox_rootfs, docker_ping, ensure_base_image
+from mcp_iac.sandbox import (
+    BASE_IMAGE,
+    DEFAULT_POOL,
+    busybox_rootfs,
+    docker_ping,
+    dockerd_command,
+    ensure_base_image,
+)
 from mcp_iac.sandbox._image import APPLETS
 
 __all__ = [
@@ -37,8 +44,6 @@ __all__ = [
     "busybox_rootfs",
     "ensure_base_image",
 ]
-
-DEFAULT_POOL = "198.18.0.0/15"
 
 
 class DockerdError(RuntimeError):
@@ -131,22 +136,16 @@ class PrivateDockerd:
         return self.process.pid
 
     def command(self) -> list[str]:
-        """The dockerd command line."""
-        return [
+        """The dockerd command line (the sandbox's)."""
+        return dockerd_command(
             self.dockerd,
-            "--config-file",
-            str(self.root / "daemon.json"),
-            "--iptables=false",
-            "--ip6tables=false",
-            "--bridge=none",
-            "--storage-driver=overlay2",
-            f"--default-address-pool=base={self.default_pool},size=24",
-            f"--data-root={self.root / 'data'}",
-            f"--exec-root={self.exec_root}",
-            f"--pidfile={self.run_dir / 'dockerd.pid'}",
-            "-H",
-            self.docker_host,
-        ]
+            config=self.root / "daemon.json",
+            data_root=self.root / "data",
+            exec_root=self.exec_root,
+            pidfile=self.run_dir / "dockerd.pid",
+            host=self.docker_host,
+            pool=self.default_pool,
+        )
 
     def start(self) -> None:
         """Start the daemon and wait until ``/_ping`` answers (at most ``start_timeout``).
