@@ -12,6 +12,7 @@ import binascii
 import datetime as dt
 import ipaddress
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -139,7 +140,7 @@ class Integer(Field):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ListField(Field):
+class ListField(Field, ABC):
     """BaseListField: the value (each item, when multiple) must be one of the options."""
 
     blank: str = "None"
@@ -150,8 +151,9 @@ class ListField(Field):
     def is_list(self) -> bool:
         return True
 
+    @abstractmethod
     def choices(self, look: Lookup) -> dict[str, str]:
-        raise NotImplementedError
+        """Option key to label: what this field accepts (each kind of list field says)."""
 
     def options(self, look: Lookup) -> dict[str, str] | None:
         return self.choices(look)
