@@ -7,18 +7,20 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import anyio
 import typer
 
 from mcp_iac.app import Loaded, Project, find_deployment_file, load, load_spec
 from mcp_iac.core import ConfigError
-from mcp_iac.engine import Plan, StopSignal
 from mcp_iac.registry import McpProviders, discover
 from mcp_iac.state import open_store
 
 from ._console import err, out
+
+if TYPE_CHECKING:  # commands that only read must not load the executor
+    from mcp_iac.engine import Plan, StopSignal
 
 T = TypeVar("T")
 
@@ -135,6 +137,8 @@ def confirm_factory(yes: bool, render: Callable[[Plan], None]) -> Callable[[Plan
 
 def run_interruptible(proj: Project, fn: Callable[[StopSignal], Awaitable[T]]) -> T:
     """Run ``fn`` with Ctrl-C semantics: first drains and rolls back/stops, second exits now."""
+    from mcp_iac.engine import StopSignal  # noqa: PLC0415  # see TYPE_CHECKING above
+
     stop = StopSignal()
 
     box: list[T] = []

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.text import Text
 
-from mcp_iac.app import DriftReport, RunReport
 from mcp_iac.core import MISSING, GrammarError, lookup, parse_path, redact
-from mcp_iac.engine import ExecEvent, Plan, PlanStep
-from mcp_iac.policy import PolicyReport
 
 from ._console import err, out, write
+
+if TYPE_CHECKING:  # annotations only: a plan must not load the executor or the run use cases
+    from mcp_iac.app import DriftReport, RunReport
+    from mcp_iac.engine import ExecEvent, Plan, PlanStep
+    from mcp_iac.policy import PolicyReport
 
 SYMBOL = {
     "create": ("+", "green"),

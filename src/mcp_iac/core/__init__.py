@@ -21,6 +21,7 @@ from ._errors import (
     UnresolvedReference,
 )
 from ._gc import gc_paused
+from ._lazy import lazy_exports
 from ._loader import API_VERSION, load_document, load_file, read_document
 from ._model import DeploymentSpec, ResourceOptions, ResourceSpec, VariableSpec, VariableType
 from ._refs import (
@@ -94,6 +95,7 @@ __all__ = [
     "has_refs",
     "is_unknown",
     "iter_strings",
+    "lazy_exports",
     "load_document",
     "load_file",
     "lookup",

@@ -36,11 +36,12 @@ from mcp_iac.protocol import (
 from ._builtin import builtin_factories
 from ._config import ServerConfig
 from ._errors import unknown_server
-from ._mapped import KeyStore, MappedProvider
-from ._mapping import MappingFile, load_mapping
 
 if TYPE_CHECKING:
     from mcp_iac.sdk import ProviderClient
+
+    from ._mapped import KeyStore
+    from ._mapping import MappingFile
 
 CONNECT_TIMEOUT = 30.0
 
@@ -231,6 +232,8 @@ class McpProviders:
 
     def _handle(self, server: str, mapping: MappingFile | None) -> Provider:
         if mapping is not None:
+            from ._mapped import MappedProvider  # noqa: PLC0415  # foreign servers only
+
             return MappedProvider(
                 mapping,
                 lambda: self.client(server),
@@ -253,6 +256,8 @@ class McpProviders:
         if cfg.mapping is None:
             return None
         if server not in self._mappings:
+            from ._mapping import load_mapping  # noqa: PLC0415  # foreign servers only
+
             path = Path(cfg.mapping)
             self._mappings[server] = load_mapping(path if path.is_absolute() else self._root / path)
         return self._mappings[server]

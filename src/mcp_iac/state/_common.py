@@ -10,8 +10,6 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, cast
 
-import psutil
-
 from mcp_iac.core import UNKNOWN, ConfigError, Secret, StateError, StateLocked
 from mcp_iac.engine import LockInfo, OperationStatus, ResourceRecord
 
@@ -66,6 +64,8 @@ def hostname() -> str:
 
 def own_start_time() -> float | None:
     """When this process started (tells a live lock holder from a reused pid)."""
+    import psutil  # noqa: PLC0415  # only runs that take a lock need it
+
     try:
         return float(psutil.Process(os.getpid()).create_time())
     except psutil.Error:
@@ -89,6 +89,8 @@ def holder_alive(lock: LockInfo, started: float | None = None) -> bool:
     now belongs to a process that started at another time than the holder."""
     if lock.host != hostname():
         return True
+    import psutil  # noqa: PLC0415  # only runs that meet a lock need it
+
     if not psutil.pid_exists(lock.pid):
         return False
     try:

@@ -9,7 +9,6 @@ from pathlib import Path
 from mcp_iac.core import StateError
 from mcp_iac.engine import StateStore
 
-from ._memory import MemoryStateStore
 from ._sqlite import SqliteStateStore
 
 STATE_ENV = "MCP_IAC_STATE"
@@ -41,6 +40,8 @@ def open_store(spec: str | None, *, default_dir: str | os.PathLike[str] = ".mcp-
         return SqliteStateStore(spec)
     scheme = match.group(1).lower()
     if scheme == "memory":
+        from ._memory import MemoryStateStore  # noqa: PLC0415  # tests and experiments
+
         return MemoryStateStore()
     if scheme in ("postgresql", "postgres"):
         raise StateError(
