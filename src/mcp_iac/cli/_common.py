@@ -14,7 +14,7 @@ import typer
 
 from mcp_iac.app import Loaded, Project, find_deployment_file, load, load_spec
 from mcp_iac.core import ConfigError
-from mcp_iac.registry import McpProviders, discover
+from mcp_iac.registry import CACHE_DIR, McpProviders, discover
 from mcp_iac.state import open_store
 
 from ._console import err, out
@@ -75,8 +75,9 @@ def project(state: str | None) -> Project:
 
 
 def providers(root: Path) -> McpProviders:
-    """The project's provider servers; mcp-iac.yaml is read when a server is first needed."""
-    return McpProviders(lambda: discover(root), root=root)
+    """The project's provider servers; mcp-iac.yaml is read when a server is first needed. The
+    answers of built-ins are remembered in ``.mcp-iac/cache`` (see docs/cli.md, "Speed")."""
+    return McpProviders(lambda: discover(root), root=root, cache_dir=root / CACHE_DIR)
 
 
 def run_async(proj: Project, fn: Callable[[], Awaitable[T]]) -> T:

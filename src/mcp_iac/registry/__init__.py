@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from mcp_iac.core import lazy_exports
 
 if TYPE_CHECKING:
+    from ._answers import CACHE_DIR, Answers, builtin_fingerprint
     from ._builtin import BuiltinFactory, builtin_factories, builtin_server
     from ._config import (
         BUILTINS,
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "Answers": "_answers",
         "BUILTINS": "_config",
+        "CACHE_DIR": "_answers",
         "BuiltinFactory": "_builtin",
         "DEFAULT_LIMIT": "_inprocess",
         "DEFAULT_SERVERS": "_config",
@@ -50,6 +53,7 @@ __getattr__, __dir__ = lazy_exports(
         "ServerConfig": "_config",
         "TypeMapping": "_mapping",
         "builtin_factories": "_builtin",
+        "builtin_fingerprint": "_answers",
         "builtin_providers": "_inprocess",
         "builtin_server": "_builtin",
         "claude_config_path": "_config",
@@ -66,11 +70,13 @@ __getattr__, __dir__ = lazy_exports(
 
 __all__ = [
     "BUILTINS",
+    "CACHE_DIR",
     "DEFAULT_LIMIT",
     "DEFAULT_SERVERS",
     "PROJECT_FILE",
     "SERVERS_ENV",
     "SERVER_ENV_PREFIX",
+    "Answers",
     "BuiltinFactory",
     "InProcessProviders",
     "MappedProvider",
@@ -80,6 +86,7 @@ __all__ = [
     "ServerConfig",
     "TypeMapping",
     "builtin_factories",
+    "builtin_fingerprint",
     "builtin_providers",
     "builtin_server",
     "claude_config_path",

@@ -33,6 +33,7 @@ from mcp_iac.protocol import (
     ValidationIssue,
 )
 
+from ._answers import Answers, builtin_fingerprint
 from ._builtin import builtin_factories
 from ._config import ServerConfig
 from ._errors import unknown_server
@@ -65,7 +66,7 @@ class McpProvider:
         self.server = server
 
     async def _client(self) -> ProviderClient:
-        return await self._source.client(self.server)
+        return await self._source.ready_client(self.server)
 
     async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         client = await self._client()
@@ -80,7 +81,12 @@ class McpProvider:
         return await self._source.describe(self.server)
 
     async def validate(self, type_: str, properties: dict[str, Any]) -> list[ValidationIssue]:
+        answers = self._source.answers(self.server)
+        if answers is not None and answers.known_valid(type_, properties):
+            return []
         result: list[ValidationIssue] = await self._call("validate", type_, properties)
+        if not result and answers is not None:
+            answers.remember_valid(type_, properties)
         return result
 
     async def create(
@@ -139,6 +145,10 @@ class McpProviders:
     ``builtins`` maps a built-in name to a factory of its ``MCPServer``, given the server's
     environment (the process environment plus the config's ``env``); by default every
     built-in provider of mcp-iac, rooted at ``root``.
+
+    With ``cache_dir`` (the CLI passes the project's ``.mcp-iac/cache``), the answers of
+    mcp-iac's own built-ins are remembered there (see ``_answers``): a built-in server whose
+    schema is known is connected on its first call that needs it, not by ``get``.
     """
 
     def __init__(
@@ -148,6 +158,7 @@ class McpProviders:
         builtins: Mapping[str, Callable[[Mapping[str, str]], Any]] | None = None,
         root: Path | None = None,
         environ: Mapping[str, str] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         # a callable is read on first use: commands that never touch a server (state, graph)
         # must not fail on a broken mcp-iac.yaml
@@ -155,6 +166,11 @@ class McpProviders:
         self._loaded: dict[str, ServerConfig] | None = None
         self._root = root or Path.cwd()
         self._builtins = dict(builtin_factories(self._root) if builtins is None else builtins)
+        # only mcp-iac's own built-ins have answers tied to code we can fingerprint
+        self._cache_dir = cache_dir if builtins is None else None
+        self._answers: dict[str, Answers | None] = {}
+        self._deferred: set[str] = set()
+        self._opening: dict[str, anyio.Lock] = {}
         self._environ = dict(os.environ if environ is None else environ)
         self._handles: dict[str, Provider] = {}
         self._connections: dict[str, _Connection] = {}
@@ -172,6 +188,9 @@ class McpProviders:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        for answers in self._answers.values():
+            if answers is not None:
+                answers.save()
         for conn in self._connections.values():
             conn.stop.set()
         tg, self._tg = self._tg, None
@@ -209,12 +228,28 @@ class McpProviders:
     async def get(self, server: str) -> Provider:
         """The provider behind ``server``. The first time (per connection) it is connected and
         asked for its health: a server that cannot start, or reports itself not ``ok``, fails
-        here with an error naming it."""
+        here with an error naming it.
+
+        A built-in whose answers are cached is the exception: it is connected (and its health
+        checked) on the first call the cache cannot answer, so a plan may never start it.
+        """
         handle = self._handles.get(server)
-        if handle is not None and self._alive(server):
+        if handle is not None and (self._alive(server) or server in self._deferred):
+            return handle
+        answers = self.answers(server)
+        if answers is not None and answers.schema is not None:
+            self._deferred.add(server)
+            self._handles[server] = handle = McpProvider(self, server)
             return handle
         mapping = self.mapping(server)  # a broken mapping file fails before anything starts
-        await self.client(server)  # connect now: a server that cannot start fails here
+        await self._open(server)
+        self._handles[server] = handle = self._handle(server, mapping)
+        return handle
+
+    async def _open(self, server: str) -> None:
+        """Connect ``server`` and check its health: a server that cannot start, or reports
+        itself not ``ok``, fails here."""
+        await self.client(server)
         health = await self.health(server)
         if health.status != "ok":
             self.drop(server)
@@ -223,8 +258,18 @@ class McpProviders:
                 f"the server reports its health as '{health.status}'",
                 server=server,
             )
-        self._handles[server] = handle = self._handle(server, mapping)
-        return handle
+
+    def answers(self, server: str) -> Answers | None:
+        """The remembered answers of ``server``: None unless it is one of mcp-iac's built-ins
+        and a cache folder was given."""
+        if server in self._answers:
+            return self._answers[server]
+        found: Answers | None = None
+        cfg = self.config(server)
+        if self._cache_dir is not None and cfg.builtin is not None and cfg.mapping is None:
+            found = Answers(self._cache_dir / f"{server}.json", builtin_fingerprint(cfg.builtin))
+        self._answers[server] = found
+        return found
 
     def _alive(self, server: str) -> bool:
         conn = self._connections.get(server)
@@ -311,6 +356,17 @@ class McpProviders:
             )
         return conn.client
 
+    async def ready_client(self, server: str) -> ProviderClient:
+        """:meth:`client`, after connecting a deferred built-in (see :meth:`get`) with the
+        health check ``get`` would have made."""
+        if server in self._deferred and not self._alive(server):
+            lock = self._opening.setdefault(server, anyio.Lock())
+            async with lock:
+                if server in self._deferred and not self._alive(server):
+                    await self._open(server)
+                    self._deferred.discard(server)
+        return await self.client(server)
+
     def drop(self, server: str) -> None:
         """Forget a dead connection; the next call opens a new one."""
         self._handles.pop(server, None)
@@ -319,16 +375,21 @@ class McpProviders:
             conn.stop.set()
 
     async def describe(self, server: str) -> ProviderSchema:
-        """``iac_describe`` of ``server``, asked once per connection; a foreign server's comes
-        from its mapping file."""
+        """``iac_describe`` of ``server``, asked once per connection (a built-in's is
+        remembered across runs); a foreign server's comes from its mapping file."""
         mapping = self.mapping(server)
         if mapping is not None:
             await self.client(server)
             return mapping.provider_schema()
-        client = await self.client(server)
+        answers = self.answers(server)
+        if answers is not None and answers.schema is not None:
+            return answers.schema
+        client = await self.ready_client(server)
         conn = self._connections[server]
         if conn.schema is None:
             conn.schema = await client.describe()
+        if answers is not None:
+            answers.remember_schema(conn.schema)
         return conn.schema
 
     async def _hold(self, conn: _Connection, cfg: ServerConfig) -> None:
