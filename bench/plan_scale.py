@@ -6,7 +6,10 @@
 The deployment is a random DAG (fixed seed): resource ``r<i>`` references up to two earlier
 resources, ``${local:data:r<p>.output.v}``. Two cases, each at ``--n`` and ``--small``:
 
-- fresh: empty state, every resource is a create;
+- fresh, first: empty state, every resource is a create, and the project's remembered provider
+  answers (``.mcp-iac/cache``, docs/cli.md) are deleted before each run: the built-in provider
+  is started over MCP for its schema and validations, as on a project's very first plan;
+- fresh: the same, with the answers the first plan left (every later plan of the deployment);
 - no-op: against recorded state (no refresh), every resource is unchanged. The state is written
   with ``SqliteStateStore.write_resources`` (``--state-via records``, the default: exactly the
   records ``up`` leaves) or by running ``mcp-iac up --yes --quiet`` once (``--state-via up``;
@@ -29,6 +32,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -56,6 +60,7 @@ from _common import (
 TARGET_SECONDS = 1.0
 TARGET_RSS_MB = 300.0
 TARGET_RATIO = 12.0
+CASES = ("fresh, first", "fresh", "no-op")
 
 
 def _project(root: Path, state: Path) -> Any:
@@ -274,32 +279,38 @@ def main() -> int:
             )
             noop_state = root / f"noop-{n}.db"
             _seed_state(root, deploy, noop_state, parents, args.state_via)
-            for case in ("fresh", "no-op"):
+            for case in CASES:
                 progress(f"n={n} {case}: CLI x{args.repeat}")
                 wall, rss, cpu = [], [], []
                 for k in range(args.repeat):
-                    state = root / f"fresh-{n}-{k}.db" if case == "fresh" else noop_state
+                    fresh = case.startswith("fresh")
+                    state = root / f"fresh-{n}-{k}.db" if fresh else noop_state
+                    if fresh:
+                        state.unlink(missing_ok=True)
+                    if case == "fresh, first":
+                        shutil.rmtree(root / ".mcp-iac" / "cache", ignore_errors=True)
                     expect = (
                         f"Plan: {n} to create"
-                        if case == "fresh"
+                        if fresh
                         else f"No changes. {n} resource(s) up to date"
                     )
                     r = _cli_plan(root, deploy, state, expect)
                     wall.append(r.seconds)
                     rss.append(r.max_rss_mb)
                     cpu.append(r.cpu_seconds)
-                progress(f"n={n} {case}: in-process")
-                state = root / f"fresh-{n}-phases.db" if case == "fresh" else noop_state
-                app_s, app_cpu = _app_plan_seconds(root, deploy, state, args.repeat)
-                ph, _ = _phases(root, deploy, state)
                 results[(n, case)] = {
                     "cli": median(wall),
                     "cli_min": min(wall),
                     "cpu": median(cpu),
                     "rss": max(rss),
-                    "app": app_s,
-                    "app_cpu": app_cpu,
                 }
+                if case == "fresh, first":
+                    continue  # in process, the provider is the same either way
+                progress(f"n={n} {case}: in-process")
+                state = root / f"fresh-{n}-phases.db" if case == "fresh" else noop_state
+                app_s, app_cpu = _app_plan_seconds(root, deploy, state, args.repeat)
+                ph, _ = _phases(root, deploy, state)
+                results[(n, case)].update(app=app_s, app_cpu=app_cpu)
                 phases[(n, case)] = ph
 
         profile_text = ""
@@ -310,7 +321,7 @@ def main() -> int:
     big, small = args.n, args.small
     rows = []
     for n in sizes:
-        for case in ("fresh", "no-op"):
+        for case in CASES:
             r = results[(n, case)]
             graded = n == big
             rows.append(
@@ -321,11 +332,11 @@ def main() -> int:
                     r["cli_min"],
                     r["cpu"],
                     r["rss"],
-                    r["app"],
-                    r["app_cpu"],
+                    r.get("app", "-"),
+                    r.get("app_cpu", "-"),
                     verdict(
                         r["cli"] <= TARGET_SECONDS
-                        and r["app"] <= TARGET_SECONDS
+                        and r.get("app", 0.0) <= TARGET_SECONDS
                         and r["rss"] <= TARGET_RSS_MB
                     )
                     if graded
@@ -358,8 +369,8 @@ def main() -> int:
 
     if small != big:
         rrows = []
-        for case in ("fresh", "no-op"):
-            for what in ("cli", "app"):
+        for case in CASES:
+            for what in ("cli", "app") if case != "fresh, first" else ("cli",):
                 ratio = results[(big, case)][what] / results[(small, case)][what]
                 rrows.append(
                     [
