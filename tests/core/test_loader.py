@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import json
 from pathlib import Path
 from typing import Any
@@ -10,13 +12,16 @@ import pytest
 
 from mcp_iac.core import (
     API_VERSION,
+    JSON,
     ConfigError,
     DeploymentSpec,
     Location,
     ResourceOptions,
+    ResourceSpec,
     load_document,
     load_file,
 )
+from mcp_iac.core._loader import _CHECKED_DEPTH, _nested_within, _plain
 
 CANONICAL_YAML = """\
 apiVersion: iac.mcp/v1
@@ -427,3 +432,172 @@ def test_the_model_is_the_same_whatever_the_source_except_the_source() -> None:
     assert a != b
     assert a.model_copy(update={"source": None}) == b.model_copy(update={"source": None})
     assert isinstance(a, DeploymentSpec)
+
+
+# -- the fast paths load what the general ones did ------------------------------------------------
+
+
+class _Colour(enum.IntEnum):
+    RED = 1
+
+
+class _Word(enum.StrEnum):
+    HELLO = "hello"
+
+
+class _Opaque:
+    def __str__(self) -> str:
+        return "opaque!"
+
+
+_SHARED: dict[str, Any] = {"k": [1, "two"]}
+PLAIN_CASES: dict[str, dict[Any, Any]] = {
+    "json already": {"a": 1, "b": 1.5, "c": True, "d": None, "e": "s", "f": [1, [2, {"g": []}]]},
+    "dates": {"on": dt.date(2026, 1, 2), "at": dt.datetime(2026, 1, 2, 3, 4, 5)},
+    "tuples and sets": {"t": (1, (2, 3)), "s": {3}, "f": frozenset()},
+    "keys that are not strings": {"n": {1: "a", 2.5: "b", False: "c", None: "d"}},
+    "keys that collide once converted": {"x": {1: "int", "1": "str"}},
+    "special floats": {"nan": float("nan"), "inf": float("inf"), "neg": -0.0},
+    "subclasses": {"colour": _Colour.RED, "word": _Word.HELLO, "list": [_Word.HELLO]},
+    "other objects": {"o": _Opaque(), "b": b"bytes"},
+    "shared subtrees": {"a": _SHARED, "b": _SHARED, "c": [_SHARED]},
+    "empty": {},
+}
+
+
+@pytest.mark.parametrize("value", PLAIN_CASES.values(), ids=PLAIN_CASES.keys())
+def test_non_json_values_are_converted_exactly_as_a_json_round_trip_converts_them(
+    value: dict[Any, Any],
+) -> None:
+    # repr tells 1 from 1.0 and True, a str from a str enum, and shows the order of keys
+    assert repr(_plain(value)) == repr(json.loads(json.dumps(value, default=str)))
+
+
+def test_converted_values_share_nothing_with_the_document() -> None:
+    document = canonical(
+        {"type": "local:data", "name": "a", "properties": {"input": _SHARED}},
+        {"type": "local:data", "name": "b", "properties": {"input": _SHARED}},
+    )
+    a, b = load_document(document).resources
+    assert a.properties["input"] == b.properties["input"] == _SHARED
+    assert a.properties["input"] is not b.properties["input"]
+    assert a.properties["input"]["k"] is not _SHARED["k"]
+
+
+def test_a_value_that_contains_itself_fails_as_the_json_round_trip_did() -> None:
+    cyclic: dict[str, Any] = {"a": []}
+    cyclic["a"].append(cyclic)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        json.dumps(cyclic, default=str)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        _plain(cyclic)
+
+
+def test_a_date_as_a_key_fails_as_the_json_round_trip_did() -> None:
+    value = {"k": {dt.date(2026, 1, 2): 1}}
+    with pytest.raises(TypeError) as slow:
+        json.dumps(value, default=str)
+    with pytest.raises(TypeError) as fast:
+        _plain(value)
+    assert str(fast.value) == str(slow.value)
+
+
+RESOURCES = (
+    {"type": "local:file", "name": "plain"},
+    {
+        "type": "aws:ec2:instance",
+        "name": "web-1",
+        "server": "aws-eu",
+        "properties": {"tags": {"a": "b"}, "list": [1, 2.5, None, True], "ref": "${x.y}"},
+        "dependsOn": ["local:file:plain"],
+        "options": OPTIONS,
+    },
+    {"type": "opnsense:service:haproxy:frontend", "name": "fe", "dependsOn": "plain"},
+)
+
+
+@pytest.mark.parametrize("json_types", [False, True])
+def test_loaded_resources_equal_those_the_validating_constructor_builds(json_types: bool) -> None:
+    spec = load_document(canonical(*RESOURCES), json_types=json_types)
+    assert len(spec.resources) == len(RESOURCES)
+    for loaded in spec.resources:
+        built = ResourceSpec(
+            type=loaded.type,
+            name=loaded.name,
+            server=loaded.server,
+            properties=loaded.properties,
+            depends_on=loaded.depends_on,
+            options=loaded.options,
+        )
+        assert loaded == built
+        assert (loaded.address, loaded.provider) == (built.address, built.provider)
+        assert loaded.__dict__ == built.__dict__  # fields and cached properties, nothing else
+        assert loaded.model_fields_set == built.model_fields_set
+        assert loaded.model_dump(by_alias=True) == built.model_dump(by_alias=True)
+        assert repr(loaded) == repr(built)
+        with pytest.raises(ValueError, match="frozen"):
+            loaded.name = "other"  # type: ignore[misc]  # proving it is refused
+
+
+def _nested(depth: int) -> JSON:
+    value: JSON = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("depth", [1, _CHECKED_DEPTH - 1, _CHECKED_DEPTH, 253])
+@pytest.mark.parametrize("json_types", [False, True])
+def test_nested_properties_load_whether_or_not_they_are_validated_again(
+    depth: int, json_types: bool
+) -> None:
+    document = canonical({"type": "local:file", "name": "x", "properties": {"p": _nested(depth)}})
+    (r,) = load_document(document, json_types=json_types).resources
+    assert r.properties == {"p": _nested(depth)}
+    assert r == ResourceSpec(type="local:file", name="x", server="local", properties=r.properties)
+
+
+@pytest.mark.parametrize("json_types", [False, True])
+def test_properties_nested_too_deep_are_refused_naming_the_resource_and_property(
+    json_types: bool,
+) -> None:
+    document = canonical({"type": "local:file", "name": "x", "properties": {"p": _nested(300)}})
+    with pytest.raises(ConfigError) as caught:
+        load_document(document, source="deploy.yaml", json_types=json_types)
+    err = caught.value
+    assert err.reason == "not a JSON value: Recursion error - maximum validation depth exceeded"
+    assert (err.location.file, err.location.address) == ("deploy.yaml", "local:file:x")
+    assert (err.location.property or "").startswith("p.list.0.list.0.")
+
+
+def test_nesting_is_measured_through_lists_and_objects() -> None:
+    assert _nested_within({"a": 1}, 1)
+    assert not _nested_within({"a": [1]}, 1)
+    assert _nested_within({"a": [1], "b": {"c": {}}}, 3)
+    assert not _nested_within({"a": [1], "b": {"c": {"d": []}}}, 3)
+    assert _nested_within([], 1)
+    assert not _nested_within([], 0)
+
+
+def test_the_first_unknown_field_is_named_also_next_to_a_seed_alias() -> None:
+    err = load_error(
+        {"name": "p", "resources": [{"type": "a:b", "name": "x", "depends_on": [], "colour": 1}]}
+    )
+    assert (err.reason, err.location.property) == (
+        "unknown field 'colour'",
+        "resources[0] (x).colour",
+    )
+    err = load_error(canonical({"type": "a:b", "name": "x", "zeta": 1, "alpha": 2}))
+    assert err.location.property == "spec.resources[0] (x).zeta"
+
+
+def test_each_resource_with_a_bad_type_is_named_even_after_good_ones_of_that_provider() -> None:
+    err = load_error(
+        canonical(
+            {"type": "local:file", "name": "a"},
+            {"type": "local:file", "name": "b"},
+            {"type": "local:fi.le", "name": "c"},
+        )
+    )
+    assert err.location.property == "spec.resources[2] (c).type"
+    assert "'local:fi.le' is not a resource type" in err.reason

@@ -24,10 +24,20 @@ from ._values import JSON
 
 API_VERSION = "iac.mcp/v1"
 _RESOURCE_KEYS = ("type", "name", "server", "properties", "dependsOn", "options")
+_RESOURCE_KEY_SET = frozenset(_RESOURCE_KEYS)
 _SEED_ALIASES = {"dependencies": "dependsOn", "depends_on": "dependsOn"}
 _DEFAULT_OPTIONS = ResourceOptions()
 _VARIABLE_KEYS = {"type", "default", "description", "sensitive"}
+_CHECKED_DEPTH = 200
+"""Properties nested deeper are validated by pydantic, whose limit (255) is an error."""
+_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
 _OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
+
+
+def _label(where: str, name: object) -> str:
+    """How an error names a resource: its place in the document, and its name when it has one."""
+    return f"{where} ({name})" if isinstance(name, str) else where
 
 
 def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
@@ -78,8 +88,9 @@ def load_document(
 ) -> DeploymentSpec:
     """Build a :class:`DeploymentSpec` from a parsed document; raises ConfigError.
 
-    ``json_types`` says the document came from JSON, so its values need no conversion (YAML
-    dates, Python tuples and the like are turned into JSON otherwise).
+    ``json_types`` says the document came from JSON, so its values need no conversion and are
+    used as they are, not copied (otherwise they are copied, and YAML dates, Python tuples and
+    the like are turned into JSON).
     """
     return _Loader(source, json_types=json_types).load(doc)
 
@@ -88,6 +99,7 @@ class _Loader:
     def __init__(self, source: str | None, *, json_types: bool = False) -> None:
         self.source = source
         self.json_types = json_types
+        self._types: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def error(
         self,
@@ -186,20 +198,21 @@ class _Loader:
             raise self.error(
                 "a resource must be a mapping with type, name and properties", prop=where
             )
-        raw = {_SEED_ALIASES.get(k, k): v for k, v in raw.items()}
+        if "dependencies" in raw or "depends_on" in raw:
+            raw = {_SEED_ALIASES.get(k, k): v for k, v in raw.items()}
         rtype = raw.get("type")
         name = raw.get("name")
-        label = f"{where} ({name})" if isinstance(name, str) else where
-        for key in raw:
-            if key not in _RESOURCE_KEYS:
-                raise self.error(
-                    f"unknown field '{key}'",
-                    prop=f"{label}.{key}",
-                    hint=_suggest(str(key), _RESOURCE_KEYS)
-                    or "allowed: " + ", ".join(_RESOURCE_KEYS),
-                )
+        if not raw.keys() <= _RESOURCE_KEY_SET:
+            key = next(k for k in raw if k not in _RESOURCE_KEY_SET)
+            raise self.error(
+                f"unknown field '{key}'",
+                prop=f"{_label(where, name)}.{key}",
+                hint=_suggest(str(key), _RESOURCE_KEYS) or "allowed: " + ", ".join(_RESOURCE_KEYS),
+            )
         if not isinstance(rtype, str) or not rtype:
-            raise self.error("'type' is required, e.g. 'local:file'", prop=f"{label}.type")
+            raise self.error(
+                "'type' is required, e.g. 'local:file'", prop=f"{_label(where, name)}.type"
+            )
         if not isinstance(name, str) or not valid_name(name):
             raise self.error(
                 f"name {name!r} is invalid: use letters, digits, '-' and '_' (no dots or colons)",
@@ -208,18 +221,16 @@ class _Loader:
         server = raw.get("server", group_server)
         if server is not None and (not isinstance(server, str) or not valid_name(server)):
             raise self.error(
-                f"server {server!r} is not a valid server name", prop=f"{label}.server"
+                f"server {server!r} is not a valid server name",
+                prop=f"{_label(where, name)}.server",
             )
         full_type = rtype
         if seed and server is not None and not rtype.startswith(f"{server}:"):
             # seed forms: the type is relative to its server (opnsense + network:vlan)
             full_type = f"{server}:{rtype}"
-        try:
-            provider, _ = split_type(full_type)
-        except ValueError as exc:
-            raise self.error(str(exc), prop=f"{label}.type") from None
+        provider, path = self._split_type(full_type, where, name)
         server = server or provider
-        address = ":".join((server, *full_type.split(":")[1:], name))
+        address = ":".join((server, *path, name))
         props = raw.get("properties", {})
         if props is None:
             props = {}
@@ -233,12 +244,25 @@ class _Loader:
                 "dependsOn must be a list of addresses or names", address=address, prop="dependsOn"
             )
         options = self._options(raw.get("options"), address)
-        try:
+        properties = props if self.json_types else _plain(props)
+        if _nested_within(properties, _CHECKED_DEPTH):
+            # every field is checked above and the properties are JSON (from a JSON document,
+            # or made so by _plain): validating them again would only repeat the work
+            return ResourceSpec.checked(
+                type=full_type,
+                name=name,
+                server=server,
+                properties=properties,
+                depends_on=tuple(deps),
+                options=options,
+                address=address,
+            )
+        try:  # deeply nested properties: pydantic limits the depth, and says so
             return ResourceSpec(
                 type=full_type,
                 name=name,
                 server=server,
-                properties=props if self.json_types else _plain(props),
+                properties=properties,
                 depends_on=tuple(deps),
                 options=options,
             )
@@ -248,6 +272,17 @@ class _Loader:
             raise self.error(
                 f"not a JSON value: {first['msg']}", address=address, prop=field or "properties"
             ) from None
+
+    def _split_type(self, full_type: str, where: str, name: str) -> tuple[str, tuple[str, ...]]:
+        """split_type, once per distinct type of the document (most resources share a few)."""
+        split = self._types.get(full_type)
+        if split is None:
+            try:
+                split = split_type(full_type)
+            except ValueError as exc:
+                raise self.error(str(exc), prop=f"{_label(where, name)}.type") from None
+            self._types[full_type] = split
+        return split
 
     def _options(self, raw: Any, address: str) -> ResourceOptions:
         if raw is None:
@@ -336,6 +371,47 @@ def _infer_type(value: Any) -> str:
     return "string"
 
 
-def _plain(value: Any) -> dict[str, JSON]:
-    """YAML may produce dates and other non-JSON scalars; make everything JSON."""
-    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]  # a dict in, a dict out
+def _nested_within(value: dict[str, JSON] | list[JSON], depth: int) -> bool:
+    """Whether lists and objects nest at most ``depth`` deep in ``value`` (itself included)."""
+    if depth == 0:
+        return False
+    for item in value.values() if isinstance(value, dict) else value:
+        if isinstance(item, (dict, list)) and not _nested_within(item, depth - 1):
+            return False
+    return True
+
+
+def _plain(value: dict[Any, Any]) -> dict[str, JSON]:
+    """YAML may produce dates and other non-JSON scalars; make everything JSON.
+
+    The result is ``json.loads(json.dumps(value, default=str))`` (the tests hold it to that),
+    without the text in between: lists and objects are copied and JSON scalars kept; only other
+    values (rare) take the round trip.
+    """
+    return _json_copy(value, set())  # type: ignore[return-value]  # a dict in, a dict out
+
+
+def _json_copy(value: Any, active: set[int]) -> JSON:
+    """A JSON copy of ``value``. ``active`` holds the containers being copied: a cycle raises
+    the ValueError json.dumps raises."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value  # type: ignore[no-any-return]  # exactly a JSON scalar
+    if kind is list or (kind is dict and _STR.issuperset(map(type, value))):
+        marker = id(value)
+        if marker in active:
+            raise ValueError("Circular reference detected")
+        active.add(marker)
+        copy: JSON
+        if kind is list:
+            copy = [v if type(v) in _JSON_SCALARS else _json_copy(v, active) for v in value]
+        else:
+            copy = {
+                k: v if type(v) in _JSON_SCALARS else _json_copy(v, active)
+                for k, v in value.items()
+            }
+        active.discard(marker)
+        return copy
+    # other types (dates, tuples, sets, subclasses) and keys that are not strings: as JSON
+    # has them
+    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]  # JSON text in

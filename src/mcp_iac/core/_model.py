@@ -46,6 +46,41 @@ class ResourceSpec(_Frozen):
     depends_on: tuple[str, ...] = Field(default=(), alias="dependsOn")
     options: ResourceOptions = Field(default_factory=ResourceOptions)
 
+    @classmethod
+    def checked(
+        cls,
+        *,
+        type: str,
+        name: str,
+        server: str,
+        properties: dict[str, JSON],
+        depends_on: tuple[str, ...],
+        options: ResourceOptions,
+        address: str,
+    ) -> ResourceSpec:
+        """A spec from values its caller has already checked, without validating them again.
+
+        For the loader, which checks every field itself (strings, a tuple of strings, JSON
+        properties) and knows the address: validating ``properties`` a second time was most of
+        the cost of loading. What ``model_construct`` does for all six fields, without its
+        per-field alias and default lookups; the Python API keeps the validating constructor.
+        """
+        spec = cls.__new__(cls)
+        values = {
+            "type": type,
+            "name": name,
+            "server": server,
+            "properties": properties,
+            "depends_on": depends_on,
+            "options": options,
+            "address": address,  # the cached property, already known
+        }
+        object.__setattr__(spec, "__dict__", values)
+        object.__setattr__(spec, "__pydantic_fields_set__", set(_RESOURCE_FIELDS))
+        object.__setattr__(spec, "__pydantic_extra__", None)
+        object.__setattr__(spec, "__pydantic_private__", None)
+        return spec
+
     @cached_property
     def provider(self) -> str:
         return split_type(self.type)[0]
@@ -53,6 +88,9 @@ class ResourceSpec(_Frozen):
     @cached_property
     def address(self) -> str:
         return make_address(self.server, self.type, self.name)
+
+
+_RESOURCE_FIELDS = frozenset(ResourceSpec.model_fields)
 
 
 class VariableSpec(_Frozen):
