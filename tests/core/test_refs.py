@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from mcp_iac.core import (
     GrammarError,
+    Part,
     Ref,
     escape_literal,
     format_path,
@@ -15,6 +19,7 @@ from mcp_iac.core import (
     parse_ref,
     parse_template,
 )
+from mcp_iac.core._refs import _parse_parts, canonical_ref
 
 
 def ref(text: str) -> Ref:
@@ -145,3 +150,103 @@ def test_has_refs_looks_into_nested_values() -> None:
 def test_iter_strings_reports_each_reference_string_with_its_property_path() -> None:
     value = {"a": "${x}", "b": [{"c": "lit"}, {"d": "p-${y.z}"}], "e": 3}
     assert iter_strings(value) == [("a", "${x}"), ("b[1].d", "p-${y.z}")]
+
+
+# -- the one-expression fast path agrees with the general parser ---------------------------------
+
+CANONICAL = [
+    "${local:data:r0.output.v}",
+    "${web-1.privateIp}",
+    "${aws:ec2:web_1.a.b-c._d}",
+    "${opnsense:service:haproxy:frontend:web.bindAddress}",
+    "${web.network.interfaces[0].addresses[12].ip}",
+    "${a:b:c.x[0][10][7]}",
+    "${7:8.x}",
+]
+NOT_CANONICAL = [
+    "${ web.ip }",  # spaces
+    "${web.ip }",
+    "${web.x[01]}",  # a leading zero
+    "${web.x[\u0663]}",  # a digit that is not ASCII
+    "${web.ip\n}",  # what '$' also matched
+    "${secret:db.password}",
+    "${secret:a:b.c}",
+    "${vlanTag}",
+    "pre ${web.ip}",
+    "${web.ip} post",
+    "${web.ip}${db.ip}",
+    "$${web.ip}",
+    "${web.ip",
+    "${web.}",
+    "${aws::web.ip}",
+    "${web.ip[x]}",
+    "${}",
+]
+
+
+@pytest.mark.parametrize("text", CANONICAL)
+def test_a_canonically_spelled_reference_is_recognised_and_parses_as_the_general_parser_does(
+    text: str,
+) -> None:
+    fast = canonical_ref(text)
+    assert fast is not None
+    assert _parse_parts(text) == [fast] == parse_template(text)
+    assert "${" + fast.target + "." + format_path(fast.path) + "}" == text
+
+
+@pytest.mark.parametrize("text", NOT_CANONICAL)
+def test_other_strings_are_left_to_the_general_parser(text: str) -> None:
+    assert canonical_ref(text) is None
+    try:
+        general = _parse_parts(text)
+    except GrammarError as exc:
+        with pytest.raises(GrammarError, match=re.escape(str(exc))):
+            parse_template(text)
+    else:
+        assert parse_template(text) == general
+
+
+def _random_reference(rng: random.Random) -> str:
+    """Mostly well-formed references, with the odd character that makes them not canonical."""
+    segment = ["ab", "x-y", "7", "_", "secret", "", " ab", "a\n", "\u0663", "a.b", "$"]
+    step = [".p", ".x-y", "._q", "[0]", "[12]", "[01]", "[1\u0663]", ".", "[", " ", "\n", "}"]
+    target = ":".join(
+        rng.choices(segment, weights=[9, 9, 9, 9, 9, 1, 1, 1, 1, 1, 1], k=rng.randint(1, 4))
+    )
+    path = rng.choice(["p", "_q", "x-y", "7", "", " p"]) + "".join(
+        rng.choices(step, weights=[9, 9, 9, 9, 9, 1, 1, 1, 1, 1, 1, 1], k=rng.randint(0, 3))
+    )
+    prefix = rng.choice(["", "", "", "", "$", "a", "${x}"])
+    dot = rng.choice([".", ".", ".", ".", "", ".."])
+    end = rng.choice(["}", "}", "}", "}", "", "} ", "}}", "}${y}"])
+    return prefix + "${" + target + dot + path + end
+
+
+def test_random_strings_get_the_same_parse_from_the_fast_path_and_the_general_parser() -> None:
+    rng = random.Random(7)
+    recognised = 0
+    for _ in range(20_000):
+        text = _random_reference(rng)
+        fast = canonical_ref(text)
+        try:
+            general: list[Part] | None = _parse_parts(text)
+        except GrammarError:
+            general = None
+        if fast is not None:
+            recognised += 1
+            assert general == [fast], text
+            assert "${" + fast.target + "." + format_path(fast.path) + "}" == text
+        elif general is not None and len(general) == 1 and isinstance(general[0], Ref):
+            # the general parser found one reference: not canonical, or not a resource's (or
+            # with a segment ending in a newline, which its '$' lets through: left to it)
+            only = general[0]
+            rebuilt = "${" + only.target + "." + format_path(only.path) + "}"
+            assert only.kind != "resource" or rebuilt != text or "\n" in text, text
+    assert recognised > 1_000  # the fast path was really exercised
+
+
+def test_format_path_writes_names_only_paths_and_paths_with_indexes() -> None:
+    assert format_path(()) == ""
+    assert format_path(("a",)) == "a"
+    assert format_path(("a", "b-c", "_d")) == "a.b-c._d"
+    assert format_path(("a", 0, "b", 12, 3)) == "a[0].b[12][3]"

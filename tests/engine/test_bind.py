@@ -180,6 +180,7 @@ def test_an_unknown_depends_on_entry_names_its_position() -> None:
     [
         {**WEB, "properties": {"me": "${web-1.privateIp}"}},
         {**WEB, "properties": {"me": "x ${aws:ec2:instance:web-1.id}"}},
+        {**WEB, "properties": {"me": {"deep": ["${aws:ec2:instance:web-1.id}"]}}},
         {**WEB, "dependsOn": ["aws:ec2:instance:web-1"]},
     ],
 )
@@ -447,3 +448,42 @@ def test_canonical_strings_resolve_the_same_whether_parsed_or_handed_over() -> N
     for text in bound.resources["t:b:b"].template.values():
         assert isinstance(text, str)
         assert template_parts(text) == tuple(parse_template(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "${aws:ec2:instance:web-1.a.b[0]}",
+        "${ aws:ec2:instance:web-1.a.b[0] }",
+        "${aws:ec2:instance:web-1.a.b[00]}",
+        "${aws:ec2:web-1.a.b[0]}",
+        "${aws:web-1.a.b[0]}",
+        "${web-1.a.b[0]}",
+    ],
+)
+def test_every_spelling_of_a_reference_binds_to_one_canonical_text_and_its_parse(
+    text: str,
+) -> None:
+    from mcp_iac.core import parse_template
+    from mcp_iac.engine._resolve import template_parts
+
+    bound = bind(spec(WEB, rule(whole=text, inside=f"<{text}>", listed=[{"x": text}])), environ={})
+    template = bound.resources["opnsense:firewall:rule:allow"].template
+    canonical = "${aws:ec2:instance:web-1.a.b[0]}"
+    assert template == {
+        "whole": canonical,
+        "inside": f"<{canonical}>",
+        "listed": [{"x": canonical}],
+    }
+    for value in (canonical, f"<{canonical}>"):
+        assert template_parts(value) == tuple(parse_template(value))
+    assert bound.resources["opnsense:firewall:rule:allow"].ref_dependencies == {
+        "aws:ec2:instance:web-1"
+    }
+
+
+def test_a_full_address_that_names_nothing_is_an_error_at_its_nested_property() -> None:
+    err = bind_error(spec(WEB, rule(rules=[{"port": 22}, {"dst": "${aws:ec2:instance:web-2.ip}"}])))
+    assert isinstance(err, UnresolvedReference)
+    assert err.location == Location("portal.yaml", "opnsense:firewall:rule:allow", "rules[1].dst")
+    assert err.hint == "did you mean 'aws:ec2:instance:web-1'?"

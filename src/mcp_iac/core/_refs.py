@@ -28,6 +28,15 @@ _PATH_TOKEN_RE = re.compile(rf"({_IDENT})|\[(\d+)\]")
 _VAR_RE = re.compile(rf"^{_IDENT}$")
 _SECRET_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _TARGET_SEG_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+# A whole string that is one resource reference, spelled as the binder writes it: no spaces,
+# list indexes in ASCII digits without leading zeros (see canonical_ref)
+_SEG = r"[A-Za-z0-9_-]+"
+_CANONICAL_REF_RE = re.compile(
+    rf"\$\{{(?!secret:)({_SEG}(?::{_SEG})*)\.({_IDENT}(?:\.{_IDENT}|\[(?:0|[1-9][0-9]*)\])*)\}}"
+)
+
+
+_NAMES_ONLY = frozenset({str})
 
 
 class GrammarError(ValueError):
@@ -66,6 +75,9 @@ def parse_path(text: str) -> Path:
 
 
 def format_path(path: Path) -> str:
+    """``("a", "b", 0, "c")`` -> ``a.b[0].c``, the spelling :func:`parse_path` reads back."""
+    if _NAMES_ONLY.issuperset(map(type, path)):
+        return ".".join(path)  # type: ignore[arg-type]  # every part is a str
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
@@ -103,6 +115,29 @@ def parse_ref(inner: str) -> Ref:
     return Ref("resource", segments, parse_path(path_text), text)
 
 
+def canonical_ref(value: str) -> Ref | None:
+    """The resource reference ``value`` is, when it is exactly one in canonical spelling.
+
+    Canonical: ``${<target>.<path>}`` with no spaces and the path as :func:`format_path` writes
+    it, so the text is rebuilt from the parse unchanged (what the binder writes, and what
+    deployments nearly always hold). One regular expression: whenever it gives a Ref,
+    :func:`parse_template` gives ``[that Ref]`` (the tests hold it to that); ``None`` for
+    anything else (variables, secrets, interpolation, other spellings).
+    """
+    match = _CANONICAL_REF_RE.fullmatch(value)
+    if match is None:
+        return None
+    target, path_text = match.groups()
+    path: Path = (
+        tuple(path_text.split("."))
+        if "[" not in path_text
+        else tuple(
+            ident if ident else int(index) for ident, index in _PATH_TOKEN_RE.findall(path_text)
+        )
+    )
+    return Ref("resource", tuple(target.split(":")), path, value)
+
+
 def parse_template(value: str) -> list[Part]:
     """Split a string into literal text and references.
 
@@ -111,6 +146,14 @@ def parse_template(value: str) -> list[Part]:
     """
     if "${" not in value:
         return [value]
+    whole = canonical_ref(value)
+    if whole is not None:
+        return [whole]
+    return _parse_parts(value)
+
+
+def _parse_parts(value: str) -> list[Part]:
+    """parse_template for any string: one ``${`` at a time."""
     parts: list[Part] = []
     buf: list[str] = []
     i = 0

@@ -222,13 +222,17 @@ class Binder:
 
     # -- values ------------------------------------------------------------------------------
 
-    def bind_value(self, value: JSON, at: _At, deps: set[str]) -> JSON:
+    def bind_value(self, value: JSON, parent: _At, key: str | int, deps: set[str]) -> JSON:
+        """``value``, the item ``key`` of ``parent``, with references bound; the references'
+        addresses go into ``deps``. Its location is made only when it is needed."""
         if isinstance(value, str):
-            return self._bind_string(value, at, deps) if "${" in value else value
+            return self._bind_string(value, _At(parent, key), deps) if "${" in value else value
         if isinstance(value, list):
-            return [self.bind_value(v, _At(at, i), deps) for i, v in enumerate(value)]
+            at = _At(parent, key)
+            return [self.bind_value(v, at, i, deps) for i, v in enumerate(value)]
         if isinstance(value, dict):
-            return {k: self.bind_value(v, _At(at, k), deps) for k, v in value.items()}
+            at = _At(parent, key)
+            return {k: self.bind_value(v, at, k, deps) for k, v in value.items()}
         return value
 
     def _bind_string(self, value: str, at: _At, deps: set[str]) -> JSON:
@@ -236,7 +240,8 @@ class Binder:
             parts = parse_template(value)
         except GrammarError as exc:
             raise ConfigError(str(exc), location=at.location(self.spec.source)) from None
-        whole = len(parts) == 1 and isinstance(parts[0], Ref)
+        if len(parts) == 1 and isinstance(parts[0], Ref):
+            return self._bind_whole(parts[0], at, deps)
         out: list[str] = []
         canonical: list[Part] = []
         cacheable = True
@@ -248,13 +253,9 @@ class Binder:
             bound = self._bind_ref(part, at, deps)
             if isinstance(bound, str) and part.kind != "variable":
                 # a canonical reference: keep its parse for the planner and executor
-                canonical.append(Ref(part.kind, _segments(bound, part), part.path, bound))
+                canonical.append(_canonical_ref(part, bound))
             else:
                 cacheable = False  # a substituted variable: let the resolver parse the result
-            if whole:
-                if cacheable:
-                    remember_parts(str(bound), tuple(canonical))
-                return bound
             if isinstance(bound, dict | list):
                 raise ConfigError(
                     f"'{part.text}' is a {type(bound).__name__} and cannot be interpolated "
@@ -270,6 +271,13 @@ class Binder:
         if cacheable:
             remember_parts(text, tuple(canonical))
         return text
+
+    def _bind_whole(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
+        """A string that is one reference: it takes the referenced value's type."""
+        bound = self._bind_ref(ref, at, deps)
+        if isinstance(bound, str) and ref.kind != "variable":
+            remember_parts(bound, (_canonical_ref(ref, bound),))
+        return bound
 
     def _bind_ref(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
         if ref.kind == "variable":
@@ -297,7 +305,7 @@ class Binder:
             self.secrets.add(key)
             return ref.text
         address = self._target_at(ref.segments, ref.text, at)
-        if at.address() == address:
+        if at.address == address:
             raise CycleError([address, address])
         deps.add(address)
         return "${" + address + "." + format_path(ref.path) + "}"
@@ -306,40 +314,52 @@ class Binder:
 
     def bind(self) -> BoundDeployment:
         resources: dict[str, BoundResource] = {}
-        source = self.spec.source
         for r in self.spec.resources:
+            address = r.address
             ref_deps: set[str] = set()
-            root = _At(None, r.address)
-            template = {
-                k: self.bind_value(v, _At(root, k), ref_deps) for k, v in r.properties.items()
-            }
-            deps = set(ref_deps)
-            for idx, dep in enumerate(r.depends_on):
-                dloc = Location(file=source, address=r.address, property=f"dependsOn[{idx}]")
-                segments = tuple(dep.split(":"))
-                target = self.resolve_target(segments, dep, dloc)
-                if target == r.address:
-                    raise CycleError([target, target])
-                deps.add(target)
-            resources[r.address] = BoundResource(
+            root = _At(None, address)
+            template = {k: self.bind_value(v, root, k, ref_deps) for k, v in r.properties.items()}
+            deps = self._explicit_deps(r, ref_deps) if r.depends_on else ref_deps
+            resources[address] = BoundResource(
                 spec=r,
-                address=r.address,
-                urn=make_urn(self.spec.name, r.address),
+                address=address,
+                urn=make_urn(self.spec.name, address),
                 template=template,
                 dependencies=tuple(sorted(deps)),
                 ref_dependencies=frozenset(ref_deps),
             )
         outputs: dict[str, JSON] = {}
+        everywhere = _At(None, None)
         for key, value in self.spec.outputs.items():
-            outputs[key] = self.bind_value(value, _At(_At(None, None), f"outputs.{key}"), set())
+            outputs[key] = self.bind_value(value, everywhere, f"outputs.{key}", set())
         return BoundDeployment(
             name=self.spec.name,
-            source=source,
+            source=self.spec.source,
             resources=resources,
             outputs=outputs,
             variables=self.variables,
             secrets=frozenset(self.secrets),
         )
+
+    def _explicit_deps(self, r: ResourceSpec, ref_deps: set[str]) -> set[str]:
+        """``ref_deps`` and the addresses ``dependsOn`` names."""
+        deps = set(ref_deps)
+        for idx, dep in enumerate(r.depends_on):
+            dloc = Location(file=self.spec.source, address=r.address, property=f"dependsOn[{idx}]")
+            segments = tuple(dep.split(":"))
+            target = self.resolve_target(segments, dep, dloc)
+            if target == r.address:
+                raise CycleError([target, target])
+            deps.add(target)
+        return deps
+
+
+def _canonical_ref(ref: Ref, bound: str) -> Ref:
+    """The parse of ``bound``, the canonical text the binder wrote for ``ref``: ``ref`` itself
+    when it was written canonically already (most are)."""
+    if bound == ref.text:
+        return ref
+    return Ref(ref.kind, _segments(bound, ref), ref.path, bound)
 
 
 def _segments(canonical: str, ref: Ref) -> tuple[str, ...]:
@@ -353,17 +373,17 @@ class _At:
     """Where a value sits (resource address, property path), kept cheap until an error needs
     it as a :class:`Location`."""
 
-    __slots__ = ("key", "parent")
+    __slots__ = ("address", "key", "parent")
 
     def __init__(self, parent: _At | None, key: str | int | None) -> None:
         self.parent = parent
         self.key = key
-
-    def address(self) -> str | None:
-        node: _At = self
-        while node.parent is not None:
-            node = node.parent
-        return node.key if isinstance(node.key, str) else None
+        self.address: str | None
+        """The resource's address, the key of the root (None for deployment outputs)."""
+        if parent is not None:
+            self.address = parent.address
+        else:
+            self.address = key if isinstance(key, str) else None
 
     def location(self, file: str | None) -> Location:
         keys: list[str | int] = []
@@ -375,7 +395,7 @@ class _At:
         prop = ""
         for key in reversed(keys):
             prop += f"[{key}]" if isinstance(key, int) else (f".{key}" if prop else key)
-        return Location(file=file, address=self.address(), property=prop or None)
+        return Location(file=file, address=self.address, property=prop or None)
 
 
 def bind(
