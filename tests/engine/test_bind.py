@@ -487,3 +487,18 @@ def test_a_full_address_that_names_nothing_is_an_error_at_its_nested_property() 
     assert isinstance(err, UnresolvedReference)
     assert err.location == Location("portal.yaml", "opnsense:firewall:rule:allow", "rules[1].dst")
     assert err.hint == "did you mean 'aws:ec2:instance:web-1'?"
+
+
+def test_a_reference_repeated_across_resources_is_an_edge_of_each_and_still_finds_cycles() -> None:
+    text = "${aws:ec2:instance:web-1.privateIp}"
+    a = {"type": "aws:ec2:instance", "name": "a", "properties": {"x": text, "y": [text]}}
+    b = {"type": "aws:ec2:instance", "name": "b", "properties": {"x": "${ web-1.privateIp }"}}
+    bound = bind(spec(WEB, a, b, rule(z=text, w="${ web-1.privateIp }")), environ={})
+    for address in ("aws:ec2:instance:a", "aws:ec2:instance:b", "opnsense:firewall:rule:allow"):
+        assert bound.resources[address].ref_dependencies == {"aws:ec2:instance:web-1"}
+    assert bound.resources["aws:ec2:instance:a"].template == {"x": text, "y": [text]}
+    assert bound.resources["opnsense:firewall:rule:allow"].template == {"z": text, "w": text}
+    # the same text, bound already for another resource, in the resource it names
+    err = bind_error(spec(a, {**WEB, "properties": {"me": text}}))
+    assert isinstance(err, CycleError)
+    assert err.cycle == ["aws:ec2:instance:web-1", "aws:ec2:instance:web-1"]

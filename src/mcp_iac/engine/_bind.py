@@ -148,6 +148,9 @@ class Binder:
             self.by_server_name.setdefault((r.server, r.name), []).append(r.address)
         self.variables = self._variables(variables or {})
         self.secrets: set[str] = set()
+        self.whole_refs: dict[str, tuple[str, str]] = {}
+        """Strings that are one resource reference, bound: (address, canonical text). A
+        deployment repeats its references; each is parsed and looked up once."""
 
     def _variables(self, given: Mapping[str, Any]) -> dict[str, JSON]:
         values: dict[str, JSON] = {}
@@ -236,12 +239,16 @@ class Binder:
         return value
 
     def _bind_string(self, value: str, at: _At, deps: set[str]) -> JSON:
+        known = self.whole_refs.get(value)
+        if known is not None:
+            self._depend(known[0], at, deps)
+            return known[1]
         try:
             parts = parse_template(value)
         except GrammarError as exc:
             raise ConfigError(str(exc), location=at.location(self.spec.source)) from None
         if len(parts) == 1 and isinstance(parts[0], Ref):
-            return self._bind_whole(parts[0], at, deps)
+            return self._bind_whole(value, parts[0], at, deps)
         out: list[str] = []
         canonical: list[Part] = []
         cacheable = True
@@ -272,28 +279,32 @@ class Binder:
             remember_parts(text, tuple(canonical))
         return text
 
-    def _bind_whole(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
+    def _bind_whole(self, value: str, ref: Ref, at: _At, deps: set[str]) -> JSON:
         """A string that is one reference: it takes the referenced value's type."""
+        if ref.kind == "resource":
+            address, text = self._resource_ref(ref, at, deps)
+            remember_parts(text, (_canonical_ref(ref, text),))
+            self.whole_refs[value] = (address, text)
+            return text
         bound = self._bind_ref(ref, at, deps)
-        if isinstance(bound, str) and ref.kind != "variable":
-            remember_parts(bound, (_canonical_ref(ref, bound),))
+        if ref.kind == "secret":
+            remember_parts(ref.text, (ref,))  # the text stays as written
         return bound
 
+    def _resource_ref(self, ref: Ref, at: _At, deps: set[str]) -> tuple[str, str]:
+        """The address a resource reference names (added to ``deps``) and its canonical text."""
+        address = self._target_at(ref.segments, ref.text, at)
+        self._depend(address, at, deps)
+        return address, "${" + address + "." + format_path(ref.path) + "}"
+
+    def _depend(self, address: str, at: _At, deps: set[str]) -> None:
+        if at.address == address:
+            raise CycleError([address, address])
+        deps.add(address)
+
     def _bind_ref(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
-        if ref.kind == "variable":
-            name = ref.segments[0]
-            if name not in self.variables:
-                close = difflib.get_close_matches(
-                    name, list(self.variables) + list(self.by_name), n=3
-                )
-                raise UnresolvedReference(
-                    ref.text,
-                    "names no variable (variables have no dot; resources need '.output')",
-                    location=at.location(self.spec.source),
-                    candidates=tuple(close),
-                )
-            value = self.variables[name]
-            return _escape_tree(value) if isinstance(value, str | list | dict) else value
+        if ref.kind == "resource":
+            return self._resource_ref(ref, at, deps)[1]
         if ref.kind == "secret":
             key = ref.segments[0]
             if self.check_secrets and secret_value(key, self.environ) is None:
@@ -304,11 +315,17 @@ class Binder:
                 )
             self.secrets.add(key)
             return ref.text
-        address = self._target_at(ref.segments, ref.text, at)
-        if at.address == address:
-            raise CycleError([address, address])
-        deps.add(address)
-        return "${" + address + "." + format_path(ref.path) + "}"
+        name = ref.segments[0]
+        if name not in self.variables:
+            close = difflib.get_close_matches(name, list(self.variables) + list(self.by_name), n=3)
+            raise UnresolvedReference(
+                ref.text,
+                "names no variable (variables have no dot; resources need '.output')",
+                location=at.location(self.spec.source),
+                candidates=tuple(close),
+            )
+        value = self.variables[name]
+        return _escape_tree(value) if isinstance(value, str | list | dict) else value
 
     # -- whole deployment --------------------------------------------------------------------
 
