@@ -23,6 +23,11 @@ def lookup(value: object, path: Path) -> object:
     """Follow ``path`` into ``value``; MISSING when any step does not exist."""
     cur = value
     for part in path:
+        if type(cur) is dict and type(part) is str:  # the common step, without the checks below
+            cur = cur.get(part, MISSING)
+            if cur is MISSING:
+                return MISSING
+            continue
         if isinstance(cur, Secret):
             cur = cur.value
         if isinstance(part, int):
@@ -60,10 +65,27 @@ def same_tree(old: object, new: object) -> bool:
         return False
     if isinstance(old, dict):
         assert isinstance(new, dict)
-        return old.keys() == new.keys() and all(same_tree(v, new[k]) for k, v in old.items())
+        if old.keys() != new.keys():
+            return False
+        for k, v in old.items():
+            w = new[k]
+            if type(v) is str:  # the common leaf: compared here as the call would compare it
+                if type(w) is not str or v != w:
+                    return False
+            elif not same_tree(v, w):
+                return False
+        return True
     if isinstance(old, list):
         assert isinstance(new, list)
-        return len(old) == len(new) and all(map(same_tree, old, new))
+        if len(old) != len(new):
+            return False
+        for v, w in zip(old, new, strict=True):
+            if type(v) is str:
+                if type(w) is not str or v != w:
+                    return False
+            elif not same_tree(v, w):
+                return False
+        return True
     if isinstance(old, Secret):
         assert isinstance(new, Secret)
         return same_tree(old.value, new.value)

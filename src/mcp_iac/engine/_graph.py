@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Mapping
 
 from mcp_iac.core import CycleError
@@ -47,19 +46,19 @@ def topo_order(deps: Mapping[str, Iterable[str]]) -> list[str]:
     for node, ds in deps.items():
         count = 0
         for d in ds:
-            if d in dependents:
-                dependents[d].append(node)
+            found = dependents.get(d)
+            if found is not None:
+                found.append(node)
                 count += 1
         indeg[node] = count
-    queue = deque(n for n in deps if indeg[n] == 0)
-    order: list[str] = []
-    while queue:
-        n = queue.popleft()
-        order.append(n)
+    # the order is its own queue: the loop reaches each node after those appended before it
+    order = [n for n in deps if indeg[n] == 0]
+    for n in order:
         for m in dependents[n]:
-            indeg[m] -= 1
-            if indeg[m] == 0:
-                queue.append(m)
+            left = indeg[m] - 1
+            indeg[m] = left
+            if not left:
+                order.append(m)
     if len(order) != len(indeg):
         cycle = find_cycle({n: [d for d in deps[n] if d in dependents] for n in deps})
         raise CycleError(cycle or sorted(set(deps) - set(order)))

@@ -8,6 +8,7 @@ saved plan file never contains secret values.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -60,6 +61,35 @@ class PlanStep:
     """A delete of an old object left behind by an interrupted create-before-delete replace."""
     secret_paths: tuple[str, ...] = ()
     """Property paths the provider declares secret (redacted from the template in reports)."""
+
+
+def _step_builder() -> Callable[..., PlanStep]:
+    """``PlanStep(*values)``, every field given in order, at a third of the cost.
+
+    A frozen dataclass's ``__init__`` sets each of its 18 fields through ``object.__setattr__``;
+    filling the slots through their descriptors makes the same object faster, and the planner
+    builds one step per resource. Used only while PlanStep is exactly the slotted class of these
+    fields with nothing run after init; otherwise the constructor itself.
+    """
+    names = tuple(f.name for f in fields(PlanStep))
+    if names != tuple(getattr(PlanStep, "__slots__", ())) or hasattr(PlanStep, "__post_init__"):
+        return PlanStep
+    setters = tuple(getattr(PlanStep, name).__set__ for name in names)
+    new = object.__new__
+
+    def build(*values: Any) -> PlanStep:
+        if len(values) != len(setters):
+            raise TypeError(f"a PlanStep takes {len(setters)} values, got {len(values)}")
+        step: PlanStep = new(PlanStep)
+        for index, set_field in enumerate(setters):
+            set_field(step, values[index])
+        return step
+
+    return build
+
+
+new_step = _step_builder()
+"""``PlanStep(*values)`` with every field given, in order (see :func:`_step_builder`)."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)

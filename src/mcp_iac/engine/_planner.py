@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -25,6 +25,7 @@ from mcp_iac.core import (
     covers,
     diff_paths,
     format_path,
+    gc_paused,
     lookup,
     parse_paths,
     same_tree,
@@ -35,9 +36,9 @@ from mcp_iac.protocol import ResourceTypeSchema
 
 from ._bind import BoundDeployment, BoundResource, secret_value
 from ._graph import closure, reverse, topo_order
-from ._plan import Action, Mode, Plan, PlanStep, StepOptions, display
+from ._plan import Action, Mode, Plan, PlanStep, StepOptions, display, new_step
 from ._records import ResourceRecord
-from ._resolve import resolve
+from ._resolve import resolve, resolves_to
 from ._secrets import mark_secret_paths
 
 DEPOSED_MARK = "#deposed-"
@@ -60,7 +61,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _schema_keys(schema: ResourceTypeSchema | None, part: str) -> set[str] | None:
+def _schema_keys(schema: ResourceTypeSchema | None, part: str) -> frozenset[str] | None:
     if schema is None:
         return None
     block = schema.outputs if part == "outputs" else schema.properties
@@ -69,7 +70,29 @@ def _schema_keys(schema: ResourceTypeSchema | None, part: str) -> set[str] | Non
         return None
     if block.get("additionalProperties", False) not in (False, None):
         return None
-    return set(props)
+    return frozenset(props)
+
+
+@dataclass(frozen=True, slots=True)
+class _TypeFacts:
+    """What the planner needs of a type's schema, worked out once per type and plan."""
+
+    output_keys: frozenset[str] | None
+    """The outputs a resource of the type can have (None: any)."""
+    property_keys: frozenset[str] | None
+    secret_paths: tuple[str, ...]
+    delete_before_replace: bool
+
+    @classmethod
+    def of(cls, schema: ResourceTypeSchema | None) -> _TypeFacts:
+        if schema is None:
+            return cls(None, None, (), False)
+        return cls(
+            _schema_keys(schema, "outputs"),
+            _schema_keys(schema, "properties"),
+            tuple(schema.secret_paths),
+            schema.delete_before_replace,
+        )
 
 
 class _Planner:
@@ -87,7 +110,14 @@ class _Planner:
         self.steps: dict[str, PlanStep] = {}
         self.planned: dict[str, object] = {}
         self.protected: list[str] = []
-        self._options: dict[tuple[ResourceOptions, bool], StepOptions] = {}
+        self._facts: dict[str, _TypeFacts] = {}
+        self._options: dict[tuple[bool, tuple[str, ...], bool, float, int], StepOptions] = {}
+
+    def facts(self, type_: str) -> _TypeFacts:
+        facts = self._facts.get(type_)
+        if facts is None:
+            facts = self._facts[type_] = _TypeFacts.of(self.schemas.get(type_))
+        return facts
 
     # -- reference values at plan time ------------------------------------------------------
 
@@ -96,38 +126,39 @@ class _Planner:
         return UNKNOWN if value is None else Secret(value)
 
     def _lookup_for(self, res: BoundResource) -> Callable[[str, Path], object]:
-        def lookup_ref(address: str, path: Path) -> object:
-            step = self.steps.get(address)
-            record = self.recorded.get(address)
-            head = path[0] if path else ""
-            schema = self.schemas.get(step.type if step else "")
-            if step is None or step.action in ("no-op", "read"):
-                if record is None:
-                    # referenced resource is outside --target and not yet created
-                    return UNKNOWN
-                value = lookup(record.outputs, path)
-                if value is MISSING:
-                    value = lookup(record.properties, path)
-                if value is MISSING:
-                    raise self._no_output(res, address, path, record)
-                return value
-            if step.action == "update" and record is not None:
-                if head == "id" and "id" in record.outputs:
-                    return lookup(record.outputs, path)
-                if head in record.outputs:
-                    return UNKNOWN
-            out_keys = _schema_keys(schema, "outputs")
-            if out_keys is not None and head in out_keys:
-                return UNKNOWN
-            value = lookup(self.planned.get(address), path)
-            if value is not MISSING:
-                return value
-            prop_keys = _schema_keys(schema, "properties")
-            if out_keys is not None and prop_keys is not None and head not in prop_keys:
-                raise self._no_output(res, address, path, None, out_keys | prop_keys)
-            return UNKNOWN
+        """Looks up the references of ``res`` (errors name it)."""
+        return partial(self._lookup_ref, res)
 
-        return lookup_ref
+    def _lookup_ref(self, res: BoundResource, address: str, path: Path) -> object:
+        step = self.steps.get(address)
+        record = self.recorded.get(address)
+        if step is None or step.action in ("no-op", "read"):
+            if record is None:
+                # referenced resource is outside --target and not yet created
+                return UNKNOWN
+            value = lookup(record.outputs, path)
+            if value is MISSING:
+                value = lookup(record.properties, path)
+            if value is MISSING:
+                raise self._no_output(res, address, path, record)
+            return value
+        head = path[0] if path else ""
+        if step.action == "update" and record is not None:
+            if head == "id" and "id" in record.outputs:
+                return lookup(record.outputs, path)
+            if head in record.outputs:
+                return UNKNOWN
+        facts = self.facts(step.type)
+        out_keys = facts.output_keys
+        if out_keys is not None and head in out_keys:
+            return UNKNOWN
+        value = lookup(self.planned.get(address), path)
+        if value is not MISSING:
+            return value
+        prop_keys = facts.property_keys
+        if out_keys is not None and prop_keys is not None and head not in prop_keys:
+            raise self._no_output(res, address, path, None, out_keys | prop_keys)
+        return UNKNOWN
 
     def _no_output(
         self,
@@ -135,7 +166,7 @@ class _Planner:
         address: str,
         path: Path,
         record: ResourceRecord | None,
-        keys: set[str] | None = None,
+        keys: frozenset[str] | None = None,
     ) -> UnresolvedReference:
         pool = set(keys or ())
         if record is not None:
@@ -153,27 +184,52 @@ class _Planner:
 
     # -- desired resources -------------------------------------------------------------------
 
-    def _planned_values(
-        self, res: BoundResource, schema: ResourceTypeSchema | None
-    ) -> dict[str, Any]:
+    def _located(self, res: BoundResource, exc: ConfigError) -> ConfigError:
+        """A resolution error located at the resource."""
+        return ConfigError(
+            exc.reason,
+            hint=exc.hint,
+            location=Location(file=self.bound.source if self.bound else None, address=res.address),
+        )
+
+    def _planned_values(self, res: BoundResource, facts: _TypeFacts) -> dict[str, Any]:
         try:
             planned = resolve(res.template, self._lookup_for(res), self._secret)
         except UnresolvedReference:
             raise
         except ConfigError as exc:
-            raise ConfigError(
-                exc.reason,
-                hint=exc.hint,
-                location=Location(
-                    file=self.bound.source if self.bound else None, address=res.address
-                ),
-            ) from None
+            raise self._located(res, exc) from None
         assert isinstance(planned, dict)
-        return mark_secret_paths(planned, schema.secret_paths if schema else ())
+        if facts.secret_paths:
+            planned = mark_secret_paths(planned, facts.secret_paths)
+        return planned
+
+    def _unchanged(self, res: BoundResource, record: ResourceRecord, facts: _TypeFacts) -> bool:
+        """True when ``res`` is certainly a no-op: what the full comparison in plan_resource
+        finds, decided without building the planned values (nobody reads those of a no-op:
+        references to it use its record). False: plan it in full."""
+        opts = res.spec.options
+        if (
+            opts.ignore_changes
+            or facts.secret_paths
+            or record.status == "tainted"
+            or record.protect != opts.protect
+            or not _same_deps(record, res)
+        ):
+            return False
+        try:
+            return resolves_to(res.template, record.properties, self._lookup_for(res), self._secret)
+        except UnresolvedReference:
+            raise
+        except ConfigError as exc:
+            raise self._located(res, exc) from None
 
     def _ignored(self, res: BoundResource) -> list[Path]:
+        texts = res.spec.options.ignore_changes
+        if not texts:
+            return []
         try:
-            return parse_paths(list(res.spec.options.ignore_changes), "ignoreChanges")
+            return parse_paths(list(texts), "ignoreChanges")
         except _GrammarError as exc:
             raise ConfigError(
                 str(exc),
@@ -184,46 +240,67 @@ class _Planner:
                 ),
             ) from None
 
+    def _step_options(self, opts: ResourceOptions, facts: _TypeFacts) -> StepOptions:
+        """The step's options; one shared object per distinct set of values."""
+        dbr = opts.delete_before_replace or facts.delete_before_replace
+        key = (opts.protect, opts.ignore_changes, dbr, opts.timeout_seconds, opts.retries)
+        found = self._options.get(key)
+        if found is None:
+            found = self._options[key] = StepOptions(*key)
+        return found
+
+    def _step(
+        self,
+        res: BoundResource,
+        facts: _TypeFacts,
+        action: Action,
+        reason: str,
+        *,
+        changed_paths: tuple[str, ...] = (),
+        replace_paths: tuple[str, ...] = (),
+        before: JSON = None,
+        after: JSON = None,
+        unknown_paths: tuple[str, ...] = (),
+    ) -> PlanStep:
+        spec = res.spec
+        steps = self.steps
+        return new_step(
+            res.address,
+            res.urn,
+            spec.type,
+            spec.server,
+            spec.name,
+            action,
+            reason,
+            changed_paths,
+            replace_paths,
+            # depends_on: dependencies come first in topological order, so those in the plan
+            # are known
+            tuple(filter(steps.__contains__, res.dependencies)),
+            res.dependencies,
+            res.template,
+            before,
+            after,
+            unknown_paths,
+            self._step_options(spec.options, facts),
+            False,  # deposed
+            facts.secret_paths,
+        )
+
     def plan_resource(self, res: BoundResource) -> PlanStep:
         spec = res.spec
-        record = self.recorded.get(res.address)
-        schema = self.schemas.get(spec.type)
-        planned = self._planned_values(res, schema)
         opts = spec.options
+        record = self.recorded.get(res.address)
+        facts = self.facts(spec.type)
+        if record is not None and self._unchanged(res, record, facts):
+            return self._step(res, facts, "no-op", "no changes")
+        planned = self._planned_values(res, facts)
         ignored = self._ignored(res)
-        dbr = opts.delete_before_replace or bool(schema and schema.delete_before_replace)
-        step_opts = self._options.get((opts, dbr))
-        if step_opts is None:
-            step_opts = StepOptions(
-                protect=opts.protect,
-                ignore_changes=opts.ignore_changes,
-                delete_before_replace=dbr,
-                timeout_seconds=opts.timeout_seconds,
-                retries=opts.retries,
-            )
-            self._options[(opts, dbr)] = step_opts
-        step = partial(
-            PlanStep,
-            address=res.address,
-            urn=res.urn,
-            type=spec.type,
-            server=spec.server,
-            name=spec.name,
-            dependencies=res.dependencies,
-            # dependencies come first in topological order, so those in the plan are known
-            depends_on=tuple(d for d in res.dependencies if d in self.steps),
-            template=res.template,
-            options=step_opts,
-            secret_paths=tuple(schema.secret_paths) if schema else (),
-        )
         if record is None:
             self.planned[res.address] = planned
             after, unknown = _display(planned)
-            return step(
-                action="create",
-                reason="not yet created",
-                after=after,
-                unknown_paths=unknown,
+            return self._step(
+                res, facts, "create", "not yet created", after=after, unknown_paths=unknown
             )
         effective = with_ignored(planned, record.properties, ignored)
         self.planned[res.address] = effective
@@ -242,16 +319,19 @@ class _Planner:
             and record.protect == opts.protect
             and _same_deps(record, res)
         ):
-            return step(action="no-op", reason="no changes")
+            return self._step(res, facts, "no-op", "no changes")
+        schema = self.schemas.get(spec.type)
         action, reason, replace_paths = _decide(record, res, schema, effective, changed)
         after, unknown = _display(effective)
         if action == "replace" and (opts.protect or record.protect):
             self.protected.append(
                 f"'{res.address}' would be replaced ({reason}) but it has protect: true"
             )
-        return step(
-            action=action,
-            reason=reason,
+        return self._step(
+            res,
+            facts,
+            action,
+            reason,
             changed_paths=tuple(format_path(p) or "(all)" for p in changed),
             replace_paths=replace_paths,
             before=display(record.properties),
@@ -327,27 +407,40 @@ def _decide(
 
 
 def _same_deps(record: ResourceRecord, res: BoundResource) -> bool:
-    return tuple(sorted(record.dependencies)) == tuple(sorted(res.dependencies))
+    # both are usually sorted already: equal as they are is the common case
+    return record.dependencies == res.dependencies or sorted(record.dependencies) == sorted(
+        res.dependencies
+    )
+
+
+_SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+"""Exact types of JSON scalars: neither UNKNOWN nor Secret, shown as they are."""
 
 
 def _display(value: object) -> tuple[JSON, tuple[str, ...]]:
     """Planned values for display, and the paths that are known only after apply: one walk."""
     unknown: list[str] = []
+    return _shown(value, (), unknown), tuple(unknown)
 
-    def walk(v: object, path: Path) -> JSON:
-        if v is UNKNOWN:
-            unknown.append(format_path(path))
-            return UNKNOWN_TEXT
-        if isinstance(v, Secret):
-            return "(sensitive)"
-        if isinstance(v, dict):
-            return {k: walk(x, (*path, k)) for k, x in v.items()}
-        if isinstance(v, list):
-            return [walk(x, (*path, i)) for i, x in enumerate(v)]
-        return v  # type: ignore[return-value]  # scalars are JSON
 
-    shown = walk(value, ())
-    return shown, tuple(unknown)
+def _shown(v: object, path: Path, unknown: list[str]) -> JSON:
+    if v is UNKNOWN:
+        unknown.append(format_path(path))
+        return UNKNOWN_TEXT
+    if isinstance(v, Secret):
+        return "(sensitive)"
+    # a JSON scalar is shown as it is, without a call; loops as in resolve()
+    if isinstance(v, dict):
+        shown: dict[str, JSON] = {}
+        for k, x in v.items():
+            shown[k] = x if type(x) in _SCALARS else _shown(x, (*path, k), unknown)
+        return shown
+    if isinstance(v, list):
+        items: list[JSON] = []
+        for i, x in enumerate(v):
+            items.append(x if type(x) in _SCALARS else _shown(x, (*path, i), unknown))
+        return items
+    return v  # type: ignore[return-value]  # scalars are JSON
 
 
 def _check_targets(targets: Sequence[str], known: set[str]) -> None:
@@ -362,6 +455,7 @@ def _check_targets(targets: Sequence[str], known: set[str]) -> None:
             )
 
 
+@gc_paused()  # about ten acyclic objects per resource: see gc_paused
 def make_plan(
     bound: BoundDeployment | None,
     recorded: Mapping[str, ResourceRecord],
@@ -385,13 +479,17 @@ def make_plan(
     """
     planner = _Planner(bound, recorded, schemas or {}, environ)
     desired = bound.resources if (bound is not None and mode != "destroy") else {}
-    deps = {a: [d for d in r.dependencies if d in desired] for a, r in desired.items()}
+    # dependencies outside the deployment are left out by topo_order itself, and the closure
+    # of --target may reach them harmlessly: only desired addresses are planned
+    deps = {a: r.dependencies for a, r in desired.items()}
     order = topo_order(deps)
-    rec_deps = {a: list(r.dependencies) for a, r in recorded.items()}
-    rec_dependents = reverse(rec_deps)
 
     selected_desired: set[str] = set(desired)
     selected_deletes: set[str] = {a for a in recorded if a not in desired}
+    # who depended on what when last applied: orders the deletes (none: not needed)
+    rec_dependents = (
+        reverse({a: r.dependencies for a, r in recorded.items()}) if selected_deletes else {}
+    )
     if targets:
         _check_targets(targets, set(desired) | set(recorded))
         if mode == "destroy":

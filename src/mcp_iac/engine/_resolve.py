@@ -15,6 +15,7 @@ from mcp_iac.core import (
     Ref,
     Secret,
     parse_template,
+    same_tree,
 )
 
 Lookup = Callable[[str, Path], object]
@@ -68,41 +69,85 @@ def resolve(template: object, lookup: Lookup, secret: SecretLookup) -> object:
         parts = template_parts(template)
         if len(parts) == 1 and isinstance(parts[0], Ref):
             return _ref_value(parts[0], lookup, secret)
-        pieces: list[str] = []
-        sensitive = False
-        for part in parts:
-            if isinstance(part, str):
-                pieces.append(part)
-                continue
-            value = _ref_value(part, lookup, secret)
-            if value is UNKNOWN:
-                return UNKNOWN
-            if isinstance(value, Secret):
-                sensitive = True
-                value = value.value
-            if isinstance(value, dict | list):
-                raise ConfigError(
-                    f"'{part.text}' is a {type(value).__name__} and cannot be interpolated "
-                    "into a string",
-                    hint="use the reference as the whole value, or reference a scalar inside it",
-                )
-            pieces.append(_scalar_text(value))
-        joined = "".join(pieces)
-        return Secret(joined) if sensitive else joined
-    if isinstance(template, list):
-        return [resolve(v, lookup, secret) for v in template]
+        return _interpolate(parts, lookup, secret)
+    # loops rather than comprehensions: on Python 3.11 each of those makes a function and
+    # closure cells per call, which costs more than the few items of a typical template
     if isinstance(template, dict):
-        return {k: resolve(v, lookup, secret) for k, v in template.items()}
+        values: dict[str, object] = {}
+        for key, item in template.items():
+            values[key] = resolve(item, lookup, secret)
+        return values
+    if isinstance(template, list):
+        items: list[object] = []
+        for item in template:
+            items.append(resolve(item, lookup, secret))
+        return items
     return template
 
 
+def resolves_to(template: object, value: object, lookup: Lookup, secret: SecretLookup) -> bool:
+    """``same_tree(value, resolve(template, lookup, secret))``, without building the resolved
+    tree: the check that a recorded resource is unchanged.
+
+    It stops at the first difference, so it may not look up every reference: when it returns
+    False, ``resolve`` still raises whatever a reference in the rest of the template raises.
+
+    Raises:
+        ConfigError: as ``resolve``, for a reference it looks up.
+    """
+    if isinstance(template, str):
+        if "${" not in template:
+            return type(value) is type(template) and value == template
+        return same_tree(value, resolve(template, lookup, secret))
+    if isinstance(template, dict):
+        if type(value) is not dict or value.keys() != template.keys():
+            return False
+        for key, item in template.items():  # noqa: SIM110  # a loop: no generator per node
+            if not resolves_to(item, value[key], lookup, secret):
+                return False
+        return True
+    if isinstance(template, list):
+        if type(value) is not list or len(value) != len(template):
+            return False
+        for index, item in enumerate(template):
+            if not resolves_to(item, value[index], lookup, secret):
+                return False
+        return True
+    return same_tree(value, template)
+
+
+def _interpolate(parts: tuple[Part, ...], lookup: Lookup, secret: SecretLookup) -> object:
+    """The text of ``parts`` with the values of its references in it."""
+    pieces: list[str] = []
+    sensitive = False
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part)
+            continue
+        value = _ref_value(part, lookup, secret)
+        if value is UNKNOWN:
+            return UNKNOWN
+        if isinstance(value, Secret):
+            sensitive = True
+            value = value.value
+        if isinstance(value, dict | list):
+            raise ConfigError(
+                f"'{part.text}' is a {type(value).__name__} and cannot be interpolated "
+                "into a string",
+                hint="use the reference as the whole value, or reference a scalar inside it",
+            )
+        pieces.append(_scalar_text(value))
+    joined = "".join(pieces)
+    return Secret(joined) if sensitive else joined
+
+
 def _ref_value(ref: Ref, lookup: Lookup, secret: SecretLookup) -> object:
+    if ref.kind == "resource":
+        return lookup(":".join(ref.segments), ref.path)
     if ref.kind == "secret":
         return secret(ref.segments[0])
-    if ref.kind == "variable":
-        # variables were substituted when binding; a leftover is a literal that looked like one
-        return ref.text
-    return lookup(":".join(ref.segments), ref.path)
+    # variables were substituted when binding; a leftover is a literal that looked like one
+    return ref.text
 
 
 def referenced(template: object) -> list[tuple[str, Path]]:
