@@ -21,7 +21,7 @@ from mcp_iac.core import (
     load_document,
     load_file,
 )
-from mcp_iac.core._loader import _CHECKED_DEPTH, _nested_within, _plain
+from mcp_iac.core._loader import _PLAIN_DEPTH, _is_plain, _NotPlain, _plain_copy
 
 CANONICAL_YAML = """\
 apiVersion: iac.mcp/v1
@@ -465,15 +465,33 @@ PLAIN_CASES: dict[str, dict[Any, Any]] = {
 }
 
 
+def properties_of(value: Any, *, json_types: bool = False) -> Any:
+    document = canonical({"type": "local:file", "name": "x", "properties": value})
+    (r,) = load_document(document, json_types=json_types).resources
+    return r.properties
+
+
 @pytest.mark.parametrize("value", PLAIN_CASES.values(), ids=PLAIN_CASES.keys())
-def test_non_json_values_are_converted_exactly_as_a_json_round_trip_converts_them(
+def test_properties_load_as_their_json_round_trip_whatever_their_types(
     value: dict[Any, Any],
 ) -> None:
     # repr tells 1 from 1.0 and True, a str from a str enum, and shows the order of keys
-    assert repr(_plain(value)) == repr(json.loads(json.dumps(value, default=str)))
+    assert repr(properties_of(value)) == repr(json.loads(json.dumps(value, default=str)))
 
 
-def test_converted_values_share_nothing_with_the_document() -> None:
+@pytest.mark.parametrize("case", PLAIN_CASES)
+def test_only_plain_json_is_copied_without_conversion(case: str) -> None:
+    value = PLAIN_CASES[case]
+    plain = case in ("json already", "special floats", "shared subtrees", "empty")
+    assert _is_plain(value, _PLAIN_DEPTH) == plain
+    if plain:
+        assert repr(_plain_copy(value, _PLAIN_DEPTH)) == repr(value)
+    else:
+        with pytest.raises(_NotPlain):
+            _plain_copy(value, _PLAIN_DEPTH)
+
+
+def test_properties_share_nothing_with_the_document_unless_it_is_json() -> None:
     document = canonical(
         {"type": "local:data", "name": "a", "properties": {"input": _SHARED}},
         {"type": "local:data", "name": "b", "properties": {"input": _SHARED}},
@@ -482,23 +500,23 @@ def test_converted_values_share_nothing_with_the_document() -> None:
     assert a.properties["input"] == b.properties["input"] == _SHARED
     assert a.properties["input"] is not b.properties["input"]
     assert a.properties["input"]["k"] is not _SHARED["k"]
+    a, b = load_document(document, json_types=True).resources
+    assert a.properties["input"] is b.properties["input"] is _SHARED
 
 
-def test_a_value_that_contains_itself_fails_as_the_json_round_trip_did() -> None:
+def test_properties_that_contain_themselves_fail_as_the_json_round_trip_does() -> None:
     cyclic: dict[str, Any] = {"a": []}
     cyclic["a"].append(cyclic)
     with pytest.raises(ValueError, match="Circular reference detected"):
-        json.dumps(cyclic, default=str)
-    with pytest.raises(ValueError, match="Circular reference detected"):
-        _plain(cyclic)
+        properties_of(cyclic)
 
 
-def test_a_date_as_a_key_fails_as_the_json_round_trip_did() -> None:
+def test_a_date_as_a_key_fails_as_the_json_round_trip_does() -> None:
     value = {"k": {dt.date(2026, 1, 2): 1}}
     with pytest.raises(TypeError) as slow:
         json.dumps(value, default=str)
     with pytest.raises(TypeError) as fast:
-        _plain(value)
+        properties_of(value)
     assert str(fast.value) == str(slow.value)
 
 
@@ -546,7 +564,7 @@ def _nested(depth: int) -> JSON:
     return value
 
 
-@pytest.mark.parametrize("depth", [1, _CHECKED_DEPTH - 1, _CHECKED_DEPTH, 253])
+@pytest.mark.parametrize("depth", [1, _PLAIN_DEPTH - 1, _PLAIN_DEPTH, 253])
 @pytest.mark.parametrize("json_types", [False, True])
 def test_nested_properties_load_whether_or_not_they_are_validated_again(
     depth: int, json_types: bool
@@ -571,12 +589,16 @@ def test_properties_nested_too_deep_are_refused_naming_the_resource_and_property
 
 
 def test_nesting_is_measured_through_lists_and_objects() -> None:
-    assert _nested_within({"a": 1}, 1)
-    assert not _nested_within({"a": [1]}, 1)
-    assert _nested_within({"a": [1], "b": {"c": {}}}, 3)
-    assert not _nested_within({"a": [1], "b": {"c": {"d": []}}}, 3)
-    assert _nested_within([], 1)
-    assert not _nested_within([], 0)
+    assert _is_plain({"a": 1}, 1)
+    assert not _is_plain({"a": [1]}, 1)
+    assert _is_plain({"a": [1], "b": {"c": {}}}, 3)
+    assert not _is_plain({"a": [1], "b": {"c": {"d": []}}}, 3)
+    assert _is_plain([], 1)
+    assert not _is_plain([], 0)
+    assert _is_plain("scalar", 0)
+    with pytest.raises(_NotPlain):
+        _plain_copy({"a": [1], "b": {"c": {"d": []}}}, 3)
+    assert _plain_copy({"a": [1], "b": {"c": {}}}, 3) == {"a": [1], "b": {"c": {}}}
 
 
 def test_the_first_unknown_field_is_named_also_next_to_a_seed_alias() -> None:

@@ -28,8 +28,8 @@ _RESOURCE_KEY_SET = frozenset(_RESOURCE_KEYS)
 _SEED_ALIASES = {"dependencies": "dependsOn", "depends_on": "dependsOn"}
 _DEFAULT_OPTIONS = ResourceOptions()
 _VARIABLE_KEYS = {"type", "default", "description", "sensitive"}
-_CHECKED_DEPTH = 200
-"""Properties nested deeper are validated by pydantic, whose limit (255) is an error."""
+_PLAIN_DEPTH = 200
+"""Properties nested deeper are validated by pydantic, which refuses more than 255 levels."""
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 _STR = frozenset({str})
 _OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
@@ -244,10 +244,10 @@ class _Loader:
                 "dependsOn must be a list of addresses or names", address=address, prop="dependsOn"
             )
         options = self._options(raw.get("options"), address)
-        properties = props if self.json_types else _plain(props)
-        if _nested_within(properties, _CHECKED_DEPTH):
-            # every field is checked above and the properties are JSON (from a JSON document,
-            # or made so by _plain): validating them again would only repeat the work
+        properties = self._plain_json(props)
+        if properties is not None:
+            # every field is checked above, and the properties are plain JSON: validating them
+            # again would only repeat the work
             return ResourceSpec.checked(
                 type=full_type,
                 name=name,
@@ -257,12 +257,12 @@ class _Loader:
                 options=options,
                 address=address,
             )
-        try:  # deeply nested properties: pydantic limits the depth, and says so
+        try:
             return ResourceSpec(
                 type=full_type,
                 name=name,
                 server=server,
-                properties=properties,
+                properties=props if self.json_types else _plain(props),
                 depends_on=tuple(deps),
                 options=options,
             )
@@ -272,6 +272,21 @@ class _Loader:
             raise self.error(
                 f"not a JSON value: {first['msg']}", address=address, prop=field or "properties"
             ) from None
+
+    def _plain_json(self, props: dict[Any, Any]) -> dict[str, JSON] | None:
+        """The properties to keep when they are plain JSON nested at most _PLAIN_DEPTH deep,
+        as nearly all are: they need neither conversion nor validation. ``None`` otherwise (YAML
+        dates and the like, or deep nesting, which pydantic limits): the general path then
+        converts and validates them.
+
+        A JSON document is used as it is; any other is copied (as conversion did).
+        """
+        if self.json_types:
+            return props if _is_plain(props, _PLAIN_DEPTH) else None
+        try:
+            return _plain_copy(props, _PLAIN_DEPTH)  # type: ignore[return-value]  # a dict
+        except _NotPlain:
+            return None
 
     def _split_type(self, full_type: str, where: str, name: str) -> tuple[str, tuple[str, ...]]:
         """split_type, once per distinct type of the document (most resources share a few)."""
@@ -371,47 +386,47 @@ def _infer_type(value: Any) -> str:
     return "string"
 
 
-def _nested_within(value: dict[str, JSON] | list[JSON], depth: int) -> bool:
-    """Whether lists and objects nest at most ``depth`` deep in ``value`` (itself included)."""
+def _plain(value: Any) -> dict[str, JSON]:
+    """YAML may produce dates and other non-JSON scalars; make everything JSON."""
+    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]  # a dict in, a dict out
+
+
+class _NotPlain(Exception):
+    """A value that is not plain JSON, or nests deeper than asked."""
+
+
+def _is_plain(value: Any, depth: int) -> bool:
+    """Whether ``value`` is plain JSON nesting at most ``depth`` deep (what _plain_copy copies)."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return True
     if depth == 0:
         return False
-    for item in value.values() if isinstance(value, dict) else value:
-        if isinstance(item, (dict, list)) and not _nested_within(item, depth - 1):
+    if kind is list:
+        items = value
+    elif kind is dict and _STR.issuperset(map(type, value)):
+        items = value.values()
+    else:
+        return False
+    for item in items:
+        if type(item) not in _JSON_SCALARS and not _is_plain(item, depth - 1):
             return False
     return True
 
 
-def _plain(value: dict[Any, Any]) -> dict[str, JSON]:
-    """YAML may produce dates and other non-JSON scalars; make everything JSON.
-
-    The result is ``json.loads(json.dumps(value, default=str))`` (the tests hold it to that),
-    without the text in between: lists and objects are copied and JSON scalars kept; only other
-    values (rare) take the round trip.
-    """
-    return _json_copy(value, set())  # type: ignore[return-value]  # a dict in, a dict out
-
-
-def _json_copy(value: Any, active: set[int]) -> JSON:
-    """A JSON copy of ``value``. ``active`` holds the containers being copied: a cycle raises
-    the ValueError json.dumps raises."""
+def _plain_copy(value: Any, depth: int) -> JSON:
+    """A copy of ``value`` if it is plain JSON (exactly dict, list, str, int, float, bool and
+    None) whose lists and objects nest at most ``depth`` deep; raises _NotPlain otherwise."""
     kind = type(value)
     if kind in _JSON_SCALARS:
-        return value  # type: ignore[no-any-return]  # exactly a JSON scalar
-    if kind is list or (kind is dict and _STR.issuperset(map(type, value))):
-        marker = id(value)
-        if marker in active:
-            raise ValueError("Circular reference detected")
-        active.add(marker)
-        copy: JSON
-        if kind is list:
-            copy = [v if type(v) in _JSON_SCALARS else _json_copy(v, active) for v in value]
-        else:
-            copy = {
-                k: v if type(v) in _JSON_SCALARS else _json_copy(v, active)
-                for k, v in value.items()
-            }
-        active.discard(marker)
-        return copy
-    # other types (dates, tuples, sets, subclasses) and keys that are not strings: as JSON
-    # has them
-    return json.loads(json.dumps(value, default=str))  # type: ignore[no-any-return]  # JSON text in
+        return value  # type: ignore[no-any-return]  # one of the JSON scalars
+    if depth == 0:
+        raise _NotPlain
+    if kind is list:
+        return [v if type(v) in _JSON_SCALARS else _plain_copy(v, depth - 1) for v in value]
+    if kind is dict and _STR.issuperset(map(type, value)):
+        return {
+            k: v if type(v) in _JSON_SCALARS else _plain_copy(v, depth - 1)
+            for k, v in value.items()
+        }
+    raise _NotPlain

@@ -229,7 +229,7 @@ class Binder:
         """``value``, the item ``key`` of ``parent``, with references bound; the references'
         addresses go into ``deps``. Its location is made only when it is needed."""
         if isinstance(value, str):
-            return self._bind_string(value, _At(parent, key), deps) if "${" in value else value
+            return self._bind_string(value, parent, key, deps) if "${" in value else value
         if isinstance(value, list):
             at = _At(parent, key)
             return [self.bind_value(v, at, i, deps) for i, v in enumerate(value)]
@@ -238,11 +238,12 @@ class Binder:
             return {k: self.bind_value(v, at, k, deps) for k, v in value.items()}
         return value
 
-    def _bind_string(self, value: str, at: _At, deps: set[str]) -> JSON:
+    def _bind_string(self, value: str, parent: _At, key: str | int, deps: set[str]) -> JSON:
         known = self.whole_refs.get(value)
         if known is not None:
-            self._depend(known[0], at, deps)
+            self._depend(known[0], parent.address, deps)
             return known[1]
+        at = _At(parent, key)
         try:
             parts = parse_template(value)
         except GrammarError as exc:
@@ -294,11 +295,12 @@ class Binder:
     def _resource_ref(self, ref: Ref, at: _At, deps: set[str]) -> tuple[str, str]:
         """The address a resource reference names (added to ``deps``) and its canonical text."""
         address = self._target_at(ref.segments, ref.text, at)
-        self._depend(address, at, deps)
+        self._depend(address, at.address, deps)
         return address, "${" + address + "." + format_path(ref.path) + "}"
 
-    def _depend(self, address: str, at: _At, deps: set[str]) -> None:
-        if at.address == address:
+    def _depend(self, address: str, owner: str | None, deps: set[str]) -> None:
+        """An edge from ``owner`` (the resource bound, None for outputs) to ``address``."""
+        if owner == address:
             raise CycleError([address, address])
         deps.add(address)
 
