@@ -112,6 +112,7 @@ class _Planner:
         self.protected: list[str] = []
         self._facts: dict[str, _TypeFacts] = {}
         self._options: dict[tuple[bool, tuple[str, ...], bool, float, int], StepOptions] = {}
+        self._path_texts: dict[Path, str] = {}
 
     def facts(self, type_: str) -> _TypeFacts:
         facts = self._facts.get(type_)
@@ -298,7 +299,7 @@ class _Planner:
         ignored = self._ignored(res)
         if record is None:
             self.planned[res.address] = planned
-            after, unknown = _display(planned)
+            after, unknown = _display(planned, self._path_texts)
             return self._step(
                 res, facts, "create", "not yet created", after=after, unknown_paths=unknown
             )
@@ -322,7 +323,7 @@ class _Planner:
             return self._step(res, facts, "no-op", "no changes")
         schema = self.schemas.get(spec.type)
         action, reason, replace_paths = _decide(record, res, schema, effective, changed)
-        after, unknown = _display(effective)
+        after, unknown = _display(effective, self._path_texts)
         if action == "replace" and (opts.protect or record.protect):
             self.protected.append(
                 f"'{res.address}' would be replaced ({reason}) but it has protect: true"
@@ -417,15 +418,26 @@ _SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 """Exact types of JSON scalars: neither UNKNOWN nor Secret, shown as they are."""
 
 
-def _display(value: object) -> tuple[JSON, tuple[str, ...]]:
-    """Planned values for display, and the paths that are known only after apply: one walk."""
-    unknown: list[str] = []
-    return _shown(value, (), unknown), tuple(unknown)
+def _display(value: object, texts: dict[Path, str]) -> tuple[JSON, tuple[str, ...]]:
+    """Planned values for display, and the paths that are known only after apply: one walk.
+
+    ``texts`` keeps the paths formatted so far: resources of a type tend to have their unknowns
+    at the same paths.
+    """
+    unknown: list[Path] = []
+    shown = _shown(value, (), unknown)
+    paths: list[str] = []
+    for path in unknown:
+        text = texts.get(path)
+        if text is None:
+            text = texts[path] = format_path(path)
+        paths.append(text)
+    return shown, tuple(paths)
 
 
-def _shown(v: object, path: Path, unknown: list[str]) -> JSON:
+def _shown(v: object, path: Path, unknown: list[Path]) -> JSON:
     if v is UNKNOWN:
-        unknown.append(format_path(path))
+        unknown.append(path)
         return UNKNOWN_TEXT
     if isinstance(v, Secret):
         return "(sensitive)"

@@ -12,9 +12,10 @@ from pydantic import ValidationError
 from mcp_iac.core import ConfigError, Location
 from mcp_iac.engine import Plan
 
+from ._declarative import DeclarativePolicy
 from ._model import Enforcement, PolicyMeta, PolicyReport, PolicyResult, Severity
 from ._packs import DEFAULT_PACKS, PACKS
-from ._policy import Policy, fill
+from ._policy import Policy, ResourcePolicy, fill
 from ._view import PlanView
 
 
@@ -124,7 +125,7 @@ class PolicySet:
                 continue
             ran.append(meta)
             try:
-                found = list(p.evaluate(view))
+                found = list(p.evaluate(view)) if _may_find(p, view) else []
             except ConfigError:
                 raise
             except Exception as exc:  # user code: name the policy, keep the cause
@@ -151,6 +152,21 @@ class PolicySet:
                     )
                 )
         return PolicyReport.of(results, ran)
+
+
+def _may_find(policy: Policy, view: PlanView) -> bool:
+    """False when ``policy`` certainly finds nothing: it is asked only about resources of its
+    types and actions (``meta.types``, ``meta.actions``), and the plan has none. Then it need
+    not run, nor any resource's view be built for it."""
+    if isinstance(policy, DeclarativePolicy):
+        selective = (
+            type(policy).evaluate is DeclarativePolicy.evaluate and policy.spec.scope != "plan"
+        )
+    else:
+        selective = (
+            isinstance(policy, ResourcePolicy) and type(policy).evaluate is ResourcePolicy.evaluate
+        )
+    return not selective or view.selects(policy.meta.types, policy.meta.actions)
 
 
 def _origin(meta: PolicyMeta) -> str:

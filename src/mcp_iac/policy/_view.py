@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import copy
 import fnmatch
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from mcp_iac.core import JSON, MISSING, UNKNOWN, GrammarError, lookup, parse_path
@@ -48,6 +48,11 @@ def _with_unknowns(value: JSON, paths: tuple[str, ...]) -> Any:
         except (IndexError, TypeError):
             continue
     return tree
+
+
+def type_matches(type_: str, patterns: tuple[str, ...]) -> bool:
+    """True when ``type_`` matches one of the globs."""
+    return any(fnmatch.fnmatchcase(type_, p) for p in patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +106,7 @@ class PlannedResource:
 
     def matches(self, patterns: tuple[str, ...]) -> bool:
         """True when the type matches one of the globs."""
-        return any(fnmatch.fnmatchcase(self.type, p) for p in patterns)
+        return type_matches(self.type, patterns)
 
     def document(self) -> dict[str, Any]:
         """The resource as JMESPath conditions see it."""
@@ -120,37 +125,106 @@ class PlannedResource:
         }
 
 
-@dataclass(frozen=True, slots=True)
 class PlanView:
-    """The whole plan as policies see it."""
+    """The whole plan as policies see it. Read-only.
+
+    Made from a plan, it builds the view of a step (a :class:`PlannedResource`) the first time
+    it is asked for: evaluating policies none of which selects the plan's resource types builds
+    none of them.
+    """
+
+    __slots__ = ("_built", "_positions", "_resources", "_steps", "deployment", "mode", "source")
 
     deployment: str
     mode: str
-    resources: tuple[PlannedResource, ...]
-    source: str | None = None
-    _by_address: dict[str, PlannedResource] = field(default_factory=dict, compare=False)
+    source: str | None
+    _steps: tuple[PlanStep, ...]
+    _built: list[PlannedResource | None]
+    """The views of ``_steps`` made so far, by position."""
+    _positions: dict[str, int]
+    """Position by address (of the last step with it), filled when first needed."""
+    _resources: tuple[PlannedResource, ...] | None
+    """All the views, once asked for (given: a view made from resources)."""
+
+    def __init__(
+        self,
+        deployment: str,
+        mode: str,
+        resources: Iterable[PlannedResource] = (),
+        source: str | None = None,
+        _by_address: Mapping[str, PlannedResource] | None = None,  # made from the resources
+    ) -> None:
+        _set(self, "deployment", deployment)
+        _set(self, "mode", mode)
+        _set(self, "source", source)
+        _set(self, "_steps", ())
+        _set(self, "_built", [])
+        _set(self, "_positions", {})
+        _set(self, "_resources", tuple(resources))
 
     @classmethod
     def from_plan(cls, plan: Plan) -> PlanView:
-        resources = tuple(PlannedResource.from_step(s) for s in plan.steps)
-        return cls(
-            plan.deployment,
-            plan.mode,
-            resources,
-            plan.source,
-            {r.address: r for r in resources},
-        )
+        view = cls(plan.deployment, plan.mode, (), plan.source)
+        _set(view, "_steps", plan.steps)
+        _set(view, "_built", [None] * len(plan.steps))
+        _set(view, "_resources", None)
+        return view
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a PlanView is read-only (cannot set '{name}')")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a PlanView is read-only (cannot delete '{name}')")
+
+    def __repr__(self) -> str:
+        count = len(self._steps) if self._resources is None else len(self._resources)
+        return f"PlanView(deployment={self.deployment!r}, mode={self.mode!r}, resources={count})"
+
+    def _at(self, index: int) -> PlannedResource:
+        built = self._built[index]
+        if built is None:
+            built = self._built[index] = PlannedResource.from_step(self._steps[index])
+        return built
+
+    @property
+    def resources(self) -> tuple[PlannedResource, ...]:
+        """Every planned resource, in plan order."""
+        if self._resources is None:
+            _set(self, "_resources", tuple(map(self._at, range(len(self._steps)))))
+        assert self._resources is not None
+        return self._resources
 
     def resource(self, address: str) -> PlannedResource | None:
-        return self._by_address.get(address)
+        if not self._positions:
+            items: Sequence[PlanStep | PlannedResource] = (
+                self._steps if self._resources is None else self._resources
+            )
+            self._positions.update((item.address, i) for i, item in enumerate(items))
+        index = self._positions.get(address)
+        if index is None:
+            return None
+        return self._at(index) if self._resources is None else self._resources[index]
 
     def of_type(self, *patterns: str) -> Iterator[PlannedResource]:
         """Resources whose type matches one of the globs (the deletes included)."""
-        return (r for r in self.resources if r.matches(patterns))
+        if self._resources is not None:
+            return (r for r in self._resources if r.matches(patterns))
+        return (
+            self._at(i) for i, step in enumerate(self._steps) if type_matches(step.type, patterns)
+        )
 
     def remaining(self, *patterns: str) -> Iterator[PlannedResource]:
         """Resources that will exist after the apply (not deleted) whose type matches."""
         return (r for r in self.of_type(*patterns) if r.action != "delete")
+
+    def selects(self, types: tuple[str, ...], actions: tuple[str, ...]) -> bool:
+        """True when a resource has one of ``actions`` and a type matching one of ``types``
+        (what a :class:`ResourcePolicy` is asked about), without building any view."""
+        items: Sequence[PlanStep | PlannedResource] = (
+            self._steps if self._resources is None else self._resources
+        )
+        kinds = {(item.type, item.action) for item in items}
+        return any(action in actions and type_matches(type_, types) for type_, action in kinds)
 
     def document(self) -> dict[str, Any]:
         return {
@@ -158,6 +232,10 @@ class PlanView:
             "mode": self.mode,
             "resources": [r.document() for r in self.resources],
         }
+
+
+_set = object.__setattr__
+"""Sets an attribute of a read-only object (its own methods only)."""
 
 
 # -- three truth values -------------------------------------------------------------------------

@@ -1,0 +1,417 @@
+"""The planner's fast paths agree with the general ones they stand in for.
+
+Each fast path is checked against an oracle: the straightforward code it replaced (kept here), or
+the general function it shortcuts (``resolves_to`` against ``resolve`` then ``same_tree``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from typing import Any
+
+import pytest
+
+from mcp_iac.core import (
+    MISSING,
+    UNKNOWN,
+    ConfigError,
+    Path,
+    Secret,
+    UnresolvedReference,
+    load_document,
+    lookup,
+    same_tree,
+)
+from mcp_iac.engine import PlanStep, ResourceRecord, bind, make_plan, resolve
+from mcp_iac.engine._graph import topo_order
+from mcp_iac.engine._plan import StepOptions, new_step
+from mcp_iac.engine._resolve import resolves_to
+
+# -- oracles: the code the fast paths replaced -----------------------------------------------
+
+
+def same_tree_oracle(old: object, new: object) -> bool:
+    if type(old) is not type(new) or old is UNKNOWN:
+        return False
+    if isinstance(old, dict):
+        assert isinstance(new, dict)
+        return old.keys() == new.keys() and all(same_tree_oracle(v, new[k]) for k, v in old.items())
+    if isinstance(old, list):
+        assert isinstance(new, list)
+        return len(old) == len(new) and all(map(same_tree_oracle, old, new))
+    if isinstance(old, Secret):
+        assert isinstance(new, Secret)
+        return same_tree_oracle(old.value, new.value)
+    return old == new
+
+
+def lookup_oracle(value: object, path: Path) -> object:
+    cur = value
+    for part in path:
+        if isinstance(cur, Secret):
+            cur = cur.value
+        if isinstance(part, int):
+            if not isinstance(cur, list) or part >= len(cur):
+                return MISSING
+            cur = cur[part]
+        else:
+            if not isinstance(cur, dict) or part not in cur:
+                return MISSING
+            cur = cur[part]
+    return cur
+
+
+def topo_order_oracle(deps: Mapping[str, Iterable[str]]) -> list[str]:
+    indeg: dict[str, int] = {}
+    dependents: dict[str, list[str]] = {n: [] for n in deps}
+    for node, ds in deps.items():
+        count = 0
+        for d in ds:
+            if d in dependents:
+                dependents[d].append(node)
+                count += 1
+        indeg[node] = count
+    queue = deque(n for n in deps if indeg[n] == 0)
+    order: list[str] = []
+    while queue:
+        n = queue.popleft()
+        order.append(n)
+        for m in dependents[n]:
+            indeg[m] -= 1
+            if indeg[m] == 0:
+                queue.append(m)
+    return order
+
+
+class Text(str):
+    """A str subclass: the fast paths test exact types, so it must take the general path."""
+
+    __slots__ = ()
+
+
+TREES: list[object] = [
+    "a",
+    Text("a"),
+    "",
+    1,
+    1.0,
+    True,
+    0,
+    False,
+    None,
+    UNKNOWN,
+    Secret("a"),
+    Secret(1),
+    Secret({"k": "a"}),
+    [],
+    {},
+    ["a"],
+    ["a", "b"],
+    [1, "a"],
+    [True],
+    [Text("a")],
+    {"k": "a"},
+    {"k": Text("a")},
+    {"k": 1},
+    {"k": 1.0},
+    {"k": True},
+    {"k": None},
+    {"k": UNKNOWN},
+    {"k": "b"},
+    {"j": "a"},
+    {"k": "a", "j": "b"},
+    {"j": "b", "k": "a"},
+    {"k": ["a", 1]},
+    {"k": {"x": "a"}},
+    {"k": {"x": Secret("a")}},
+    {"k": Secret("a")},
+    {"k": [Secret("a")]},
+    {"k": [UNKNOWN]},
+    {1: "a"},
+]
+
+
+@pytest.mark.parametrize("old", TREES, ids=repr)
+def test_same_tree_agrees_with_the_plain_recursion(old: object) -> None:
+    for new in TREES:
+        assert same_tree(old, new) == same_tree_oracle(old, new), (old, new)
+
+
+PATHS: list[Path] = [(), ("k",), ("k", "x"), ("k", 0), (0,), ("j",), (1,), ("k", "x", 0)]
+
+
+@pytest.mark.parametrize("path", PATHS, ids=repr)
+def test_lookup_agrees_with_the_general_walk(path: Path) -> None:
+    for tree in [*TREES, {"k": {"x": ["a"]}}, Secret({"k": {"x": ["a"]}}), {"k": Secret(["a"])}]:
+        assert lookup(tree, path) is lookup_oracle(tree, path) or lookup(
+            tree, path
+        ) == lookup_oracle(tree, path), (tree, path)
+
+
+def test_topo_order_visits_nodes_in_the_same_order_as_a_queue() -> None:
+    rng = random.Random(5)
+    for n in (0, 1, 2, 10, 200):
+        for _ in range(5):
+            names = [f"n{i}" for i in range(n)]
+            rng.shuffle(names)
+            deps = {
+                name: [names[j] for j in rng.sample(range(i), min(i, rng.randint(0, 3)))]
+                + (["outside"] if rng.random() < 0.1 else [])
+                for i, name in enumerate(names)
+            }
+            shuffled = dict(sorted(deps.items(), key=lambda _: rng.random()))
+            assert topo_order(shuffled) == topo_order_oracle(shuffled)
+
+
+# -- resolves_to: resolve, then same_tree, without the resolved tree ------------------------
+
+OUTPUTS: dict[str, Any] = {
+    "a": {"s": "x", "n": 1, "f": 1.0, "b": True, "obj": {"k": "x"}, "list": ["x"], "none": None},
+    "secret": {"s": Secret("x")},
+}
+
+
+def fake_lookup(address: str, path: Path) -> object:
+    if address == "unknown":
+        return UNKNOWN
+    if address == "missing":
+        raise UnresolvedReference("${missing.x}", "names nothing")
+    value = lookup(OUTPUTS[address], path)
+    if value is MISSING:
+        raise UnresolvedReference(f"${{{address}.x}}", "names an output it does not have")
+    return value
+
+
+def fake_secret(key: str) -> object:
+    return UNKNOWN if key == "absent" else Secret(f"secret-{key}")
+
+
+TEMPLATES: list[object] = [
+    "x",
+    Text("x"),
+    1,
+    1.0,
+    True,
+    None,
+    "${a.s}",
+    "${a.n}",
+    "${a.f}",
+    "${a.b}",
+    "${a.obj}",
+    "${a.list}",
+    "${a.none}",
+    "${unknown.x}",
+    "${secret.s}",
+    "${secret:key}",
+    "${secret:absent}",
+    "${notavariable}",
+    "pre-${a.s}-post",
+    "n=${a.n}",
+    "${a.s}${secret:key}",
+    "$${a.s}",
+    "${unknown.x}-y",
+    [],
+    {},
+    ["x", "${a.s}"],
+    {"k": "${a.s}", "j": ["${a.n}", "y"]},
+    {"k": {"x": "${a.obj}"}},
+    {"k": ["${a.list}"]},
+]
+
+VALUES: list[object] = [
+    *TREES,
+    "x",
+    Text("x"),
+    "x-pre",
+    "pre-x-post",
+    "n=1",
+    "$${a.s}",
+    "${a.s}",
+    Secret("secret-key"),
+    Secret("xsecret-key"),
+    {"k": "x"},
+    ["x"],
+    ["x", "x"],
+    {"k": "x", "j": [1, "y"]},
+    {"k": "x", "j": [1.0, "y"]},
+    {"j": [1, "y"], "k": "x"},
+    {"k": {"x": {"k": "x"}}},
+    {"k": [["x"]]},
+]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=repr)
+def test_resolves_to_is_same_tree_of_the_resolved_template(template: object) -> None:
+    resolved = resolve(template, fake_lookup, fake_secret)
+    for value in VALUES:
+        assert resolves_to(template, value, fake_lookup, fake_secret) == same_tree(
+            value, resolved
+        ), (template, value)
+
+
+@pytest.mark.parametrize(
+    ("template", "error"),
+    [
+        ("${missing.x}", UnresolvedReference),
+        ({"k": "x", "j": "${a.nothing}"}, UnresolvedReference),
+        ("pre-${a.obj}", ConfigError),
+        (["${a.s}", "in ${a.list}"], ConfigError),
+    ],
+)
+def test_resolves_to_raises_what_resolve_raises_when_it_reaches_the_reference(
+    template: object, error: type[Exception]
+) -> None:
+    with pytest.raises(error) as raised:
+        resolve(template, fake_lookup, fake_secret)
+    # a value that matches everything before the bad reference: it is reached
+    matching_prefix: object = {"k": "x", "j": None} if isinstance(template, dict) else ["x", None]
+    value = matching_prefix if isinstance(template, dict | list) else None
+    with pytest.raises(error) as again:
+        resolves_to(template, value, fake_lookup, fake_secret)
+    assert str(again.value) == str(raised.value)
+
+
+def test_resolves_to_stops_at_the_first_difference_before_a_bad_reference() -> None:
+    template = {"k": "x", "j": "${missing.x}"}
+    assert resolves_to(template, {"k": "other", "j": None}, fake_lookup, fake_secret) is False
+    assert resolves_to(template, {"k": "x"}, fake_lookup, fake_secret) is False
+
+
+# -- steps filled through their slots --------------------------------------------------------
+
+
+def test_new_step_builds_the_step_the_constructor_builds() -> None:
+    assert new_step is not PlanStep  # the fast builder is in use
+    values = (
+        "a:b:c",
+        "d/a:b:c",
+        "a:b",
+        "a",
+        "c",
+        "update",
+        "changed: x",
+        ("x",),
+        ("y",),
+        ("a:b:d",),
+        ("a:b:d", "a:b:e"),
+        {"x": "${a:b:d.id}"},
+        {"x": 1},
+        {"x": 2},
+        ("x",),
+        StepOptions(protect=True),
+        True,
+        ("secret",),
+    )
+    assert len(values) == len(fields(PlanStep))
+    built = new_step(*values)
+    made = PlanStep(*values)
+    assert type(built) is PlanStep
+    assert built == made
+    assert hash(built.options) == hash(made.options)
+    assert repr(built) == repr(made)
+
+
+def test_new_step_refuses_a_wrong_number_of_values() -> None:
+    with pytest.raises(TypeError, match="takes 18 values, got 2"):
+        new_step("a", "b")
+
+
+# -- the planner: a no-op decided without the planned values --------------------------------
+
+
+def _doc(*resources: dict[str, Any]) -> Any:
+    return load_document(
+        {
+            "apiVersion": "iac.mcp/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "t"},
+            "spec": {"resources": list(resources)},
+        }
+    )
+
+
+def _record(name: str, properties: dict[str, Any], **extra: Any) -> ResourceRecord:
+    address = f"local:data:{name}"
+    return ResourceRecord(
+        urn=f"t/{address}",
+        address=address,
+        server="local",
+        type="local:data",
+        name=name,
+        id=f"id-{name}",
+        properties=properties,
+        outputs={"output": properties.get("input"), "id": f"id-{name}"},
+        **extra,
+    )
+
+
+def test_an_unchanged_resource_with_a_bad_reference_is_still_an_error() -> None:
+    bound = bind(
+        _doc(
+            {"type": "local:data", "name": "a", "properties": {"input": "x"}},
+            {"type": "local:data", "name": "b", "properties": {"input": "${a.nothing}"}},
+        ),
+        None,
+    )
+    recorded = {
+        "local:data:a": _record("a", {"input": "x"}),
+        "local:data:b": _record("b", {"input": "x"}, dependencies=("local:data:a",)),
+    }
+    with pytest.raises(UnresolvedReference, match="nothing") as raised:
+        make_plan(bound, recorded, deployment="t")
+    assert raised.value.location is not None
+    assert raised.value.location.address == "local:data:b"
+
+
+def test_an_interpolated_object_in_an_unchanged_resource_is_located_at_it() -> None:
+    bound = bind(
+        _doc(
+            {"type": "local:data", "name": "a", "properties": {"input": {"k": "x"}}},
+            {"type": "local:data", "name": "b", "properties": {"input": "v=${a.output}"}},
+        ),
+        None,
+    )
+    recorded = {
+        "local:data:a": _record("a", {"input": {"k": "x"}}),
+        "local:data:b": _record("b", {"input": "v=x"}, dependencies=("local:data:a",)),
+    }
+    with pytest.raises(ConfigError, match="cannot be interpolated") as raised:
+        make_plan(bound, recorded, deployment="t")
+    assert raised.value.location is not None
+    assert raised.value.location.address == "local:data:b"
+
+
+@pytest.mark.parametrize(
+    ("b_recorded", "b_extra", "action"),
+    [
+        ({"input": "x", "n": 1}, {}, "no-op"),
+        ({"input": "x", "n": 1.0}, {}, "no-op"),  # equal by value: the full comparison says so
+        ({"input": "x", "n": True}, {}, "update"),
+        ({"input": "y", "n": 1}, {}, "update"),
+        ({"input": "x", "n": 1}, {"status": "tainted"}, "replace"),
+        ({"input": "x", "n": 1}, {"protect": True}, "update"),
+        ({"input": "x", "n": 1}, {"dependencies": ()}, "update"),
+        ({"input": Secret("x"), "n": 1}, {}, "no-op"),
+    ],
+)
+def test_a_recorded_resource_is_planned_as_the_full_comparison_decides(
+    b_recorded: dict[str, Any], b_extra: dict[str, Any], action: str
+) -> None:
+    bound = bind(
+        _doc(
+            {"type": "local:data", "name": "a", "properties": {"input": "x"}},
+            {"type": "local:data", "name": "b", "properties": {"input": "${a.output}", "n": 1}},
+        ),
+        None,
+    )
+    recorded = {
+        "local:data:a": _record("a", {"input": "x"}),
+        "local:data:b": _record("b", b_recorded, **{"dependencies": ("local:data:a",), **b_extra}),
+    }
+    plan = make_plan(bound, recorded, deployment="t")
+    step = plan.step("local:data:b")
+    assert step is not None
+    assert step.action == action
