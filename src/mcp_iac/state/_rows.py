@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
+from mcp_iac.core import gc_paused
 from mcp_iac.engine import (
     DeploymentRecord,
     Event,
@@ -65,22 +64,12 @@ def resources_from_document(text: str | None, codec: SecretCodec) -> dict[str, R
     """Records keyed by address from the result of :data:`RESOURCES_READ`."""
     if text is None:
         return {}
-    with _gc_paused():
-        records = [resource_from_item(item) for item in codec.loads(text)]
-        return {record.address: record for record in records}
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cycle collector while building a large acyclic result: otherwise it walks the
-    whole heap again and again as the objects pile up, which costs more than the decoding."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    # the collector paused: otherwise it walks the whole heap again and again as the records
+    # pile up, which costs more than the decoding
+    with gc_paused():
+        build = resource_from_item
+        # keyed by the address in each head (the record's address): one pass
+        return {item[0][0]: build(item) for item in codec.loads(text)}
 
 
 def _construct_record(item: list[Any]) -> ResourceRecord:
