@@ -67,9 +67,8 @@ def resources_from_document(text: str | None, codec: SecretCodec) -> dict[str, R
     # the collector paused: otherwise it walks the whole heap again and again as the records
     # pile up, which costs more than the decoding
     with gc_paused():
-        build = resource_from_item
         # keyed by the address in each head (the record's address): one pass
-        return {item[0][0]: build(item) for item in codec.loads(text)}
+        return {item[0][0]: resource_from_item(item) for item in codec.loads(text)}
 
 
 def _construct_record(item: list[Any]) -> ResourceRecord:
