@@ -236,34 +236,61 @@ class _Loader:
             props = {}
         if not isinstance(props, dict):
             raise self.error("properties must be a mapping", address=address, prop="properties")
-        deps = raw.get("dependsOn", [])
+        depends_on = self._depends_on(raw, address)
+        options = self._options(raw.get("options"), address)
+        return self._spec(
+            type_=full_type,
+            name=name,
+            server=server,
+            props=props,
+            depends_on=depends_on,
+            options=options,
+            address=address,
+        )
+
+    def _depends_on(self, raw: dict[str, Any], address: str) -> tuple[str, ...]:
+        if "dependsOn" not in raw:
+            return ()
+        deps = raw["dependsOn"]
         if isinstance(deps, str):
-            deps = [deps]
+            return (deps,)
         if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
             raise self.error(
                 "dependsOn must be a list of addresses or names", address=address, prop="dependsOn"
             )
-        options = self._options(raw.get("options"), address)
+        return tuple(deps)
+
+    def _spec(
+        self,
+        *,
+        type_: str,
+        name: str,
+        server: str,
+        props: dict[Any, Any],
+        depends_on: tuple[str, ...],
+        options: ResourceOptions,
+        address: str,
+    ) -> ResourceSpec:
         properties = self._plain_json(props)
         if properties is not None:
-            # every field is checked above, and the properties are plain JSON: validating them
-            # again would only repeat the work
+            # every field is checked, and the properties are plain JSON: validating them again
+            # would only repeat the work
             return ResourceSpec.checked(
-                type=full_type,
+                type=type_,
                 name=name,
                 server=server,
                 properties=properties,
-                depends_on=tuple(deps),
+                depends_on=depends_on,
                 options=options,
                 address=address,
             )
         try:
             return ResourceSpec(
-                type=full_type,
+                type=type_,
                 name=name,
                 server=server,
                 properties=props if self.json_types else _plain(props),
-                depends_on=tuple(deps),
+                depends_on=depends_on,
                 options=options,
             )
         except ValidationError as exc:
