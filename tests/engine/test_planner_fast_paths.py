@@ -285,38 +285,56 @@ def test_resolves_to_stops_at_the_first_difference_before_a_bad_reference() -> N
 
 def test_new_step_builds_the_step_the_constructor_builds() -> None:
     assert new_step is not PlanStep  # the fast builder is in use
-    values = (
-        "a:b:c",
-        "d/a:b:c",
-        "a:b",
-        "a",
-        "c",
-        "update",
-        "changed: x",
-        ("x",),
-        ("y",),
-        ("a:b:d",),
-        ("a:b:d", "a:b:e"),
-        {"x": "${a:b:d.id}"},
-        {"x": 1},
-        {"x": 2},
-        ("x",),
-        StepOptions(protect=True),
-        True,
-        ("secret",),
-    )
-    assert len(values) == len(fields(PlanStep))
-    built = new_step(*values)
-    made = PlanStep(*values)
+    values: dict[str, Any] = {
+        "address": "a:b:c",
+        "urn": "d/a:b:c",
+        "type": "a:b",
+        "server": "a",
+        "name": "c",
+        "action": "update",
+        "reason": "changed: x",
+        "changed_paths": ("x",),
+        "replace_paths": ("y",),
+        "depends_on": ("a:b:d",),
+        "dependencies": ("a:b:d", "a:b:e"),
+        "template": {"x": "${a:b:d.id}"},
+        "before": {"x": 1},
+        "after": {"x": 2},
+        "unknown_paths": ("x",),
+        "options": StepOptions(protect=True),
+        "deposed": True,
+        "secret_paths": ("secret",),
+    }
+    assert list(values) == [f.name for f in fields(PlanStep)]
+    built = new_step(**values)
+    made = PlanStep(**values)
     assert type(built) is PlanStep
     assert built == made
-    assert hash(built.options) == hash(made.options)
     assert repr(built) == repr(made)
+    assert hash(built.options) == hash(made.options)
 
 
-def test_new_step_refuses_a_wrong_number_of_values() -> None:
-    with pytest.raises(TypeError, match="takes 18 values, got 2"):
-        new_step("a", "b")
+def test_new_step_needs_every_field() -> None:
+    with pytest.raises(TypeError, match="secret_paths"):
+        new_step(
+            address="a:b:c",
+            urn="d/a:b:c",
+            type="a:b",
+            server="a",
+            name="c",
+            action="create",
+            reason="r",
+            changed_paths=(),
+            replace_paths=(),
+            depends_on=(),
+            dependencies=(),
+            template=None,
+            before=None,
+            after=None,
+            unknown_paths=(),
+            options=StepOptions(),
+            deposed=False,
+        )
 
 
 # -- the planner: a no-op decided without the planned values --------------------------------

@@ -266,26 +266,25 @@ class _Planner:
         spec = res.spec
         steps = self.steps
         return new_step(
-            res.address,
-            res.urn,
-            spec.type,
-            spec.server,
-            spec.name,
-            action,
-            reason,
-            changed_paths,
-            replace_paths,
-            # depends_on: dependencies come first in topological order, so those in the plan
-            # are known
-            tuple(filter(steps.__contains__, res.dependencies)),
-            res.dependencies,
-            res.template,
-            before,
-            after,
-            unknown_paths,
-            self._step_options(spec.options, facts),
-            False,  # deposed
-            facts.secret_paths,
+            address=res.address,
+            urn=res.urn,
+            type=spec.type,
+            server=spec.server,
+            name=spec.name,
+            action=action,
+            reason=reason,
+            changed_paths=changed_paths,
+            replace_paths=replace_paths,
+            # dependencies come first in topological order, so those in the plan are known
+            depends_on=tuple(filter(steps.__contains__, res.dependencies)),
+            dependencies=res.dependencies,
+            template=res.template,
+            before=before,
+            after=after,
+            unknown_paths=unknown_paths,
+            options=self._step_options(spec.options, facts),
+            deposed=False,
+            secret_paths=facts.secret_paths,
         )
 
     def plan_resource(self, res: BoundResource) -> PlanStep:
