@@ -34,9 +34,7 @@ _SEG = r"[A-Za-z0-9_-]+"
 _CANONICAL_REF_RE = re.compile(
     rf"\$\{{(?!secret:)({_SEG}(?::{_SEG})*)\.({_IDENT}(?:\.{_IDENT}|\[(?:0|[1-9][0-9]*)\])*)\}}"
 )
-
-
-_NAMES_ONLY = frozenset({str})
+_NAMES_ONLY = frozenset({str})  # the part types of a path without list indexes
 
 
 class GrammarError(ValueError):
