@@ -17,10 +17,12 @@ import pytest
 from mcp_iac.core import (
     MISSING,
     UNKNOWN,
+    UNKNOWN_TEXT,
     ConfigError,
     Path,
     Secret,
     UnresolvedReference,
+    format_path,
     load_document,
     lookup,
     same_tree,
@@ -28,6 +30,7 @@ from mcp_iac.core import (
 from mcp_iac.engine import PlanStep, ResourceRecord, bind, make_plan, resolve
 from mcp_iac.engine._graph import topo_order
 from mcp_iac.engine._plan import StepOptions, new_step
+from mcp_iac.engine._planner import _display
 from mcp_iac.engine._resolve import resolves_to
 
 # -- oracles: the code the fast paths replaced -----------------------------------------------
@@ -164,6 +167,42 @@ def test_topo_order_visits_nodes_in_the_same_order_as_a_queue() -> None:
             }
             shuffled = dict(sorted(deps.items(), key=lambda _: rng.random()))
             assert topo_order(shuffled) == topo_order_oracle(shuffled)
+
+
+def display_oracle(value: object) -> tuple[object, tuple[str, ...]]:
+    unknown: list[str] = []
+
+    def walk(v: object, path: Path) -> object:
+        if v is UNKNOWN:
+            unknown.append(format_path(path))
+            return UNKNOWN_TEXT
+        if isinstance(v, Secret):
+            return "(sensitive)"
+        if isinstance(v, dict):
+            return {k: walk(x, (*path, k)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x, (*path, i)) for i, x in enumerate(v)]
+        return v
+
+    return walk(value, ()), tuple(unknown)
+
+
+DISPLAYED: list[object] = [
+    *TREES,
+    {"a": {1: UNKNOWN}},
+    {"a": {True: UNKNOWN}},
+    {"a": {1.0: "x", "b": [UNKNOWN, {"c": UNKNOWN}]}},
+    {"a": [UNKNOWN, UNKNOWN], "b": {"c": Secret("s"), "d": [[UNKNOWN]]}},
+    [UNKNOWN, {"a": UNKNOWN}],
+    {"": {"": UNKNOWN}},
+    {Text("a"): {"b": UNKNOWN}},
+]
+
+
+def test_display_shows_what_the_plain_walk_shows_with_paths_remembered_across_calls() -> None:
+    texts: dict[Path, str] = {}
+    for value in [*DISPLAYED, *reversed(DISPLAYED)]:
+        assert _display(value, texts) == display_oracle(value), value
 
 
 # -- resolves_to: resolve, then same_tree, without the resolved tree ------------------------

@@ -420,23 +420,27 @@ _SCALARS: frozenset[type] = frozenset({str, int, float, bool, type(None)})
 def _display(value: object, texts: dict[Path, str]) -> tuple[JSON, tuple[str, ...]]:
     """Planned values for display, and the paths that are known only after apply: one walk.
 
-    ``texts`` keeps the paths formatted so far: resources of a type tend to have their unknowns
-    at the same paths.
+    ``texts`` keeps the paths formatted so far that are made of names and list indexes only
+    (resources of a type tend to have their unknowns at the same paths); a path with another
+    kind of key is formatted each time (``True`` is equal to ``1`` but not formatted alike).
     """
-    unknown: list[Path] = []
-    shown = _shown(value, (), unknown)
+    unknown: list[tuple[Path, bool]] = []
+    shown = _shown(value, (), True, unknown)
     paths: list[str] = []
-    for path in unknown:
-        text = texts.get(path)
+    for path, plain in unknown:
+        text = texts.get(path) if plain else None
         if text is None:
-            text = texts[path] = format_path(path)
+            text = format_path(path)
+            if plain:
+                texts[path] = text
         paths.append(text)
     return shown, tuple(paths)
 
 
-def _shown(v: object, path: Path, unknown: list[Path]) -> JSON:
+def _shown(v: object, path: Path, plain: bool, unknown: list[tuple[Path, bool]]) -> JSON:
+    """``v`` at ``path`` for display; ``plain``: the path's keys are all names (str)."""
     if v is UNKNOWN:
-        unknown.append(path)
+        unknown.append((path, plain))
         return UNKNOWN_TEXT
     if isinstance(v, Secret):
         return "(sensitive)"
@@ -444,12 +448,16 @@ def _shown(v: object, path: Path, unknown: list[Path]) -> JSON:
     if isinstance(v, dict):
         shown: dict[str, JSON] = {}
         for k, x in v.items():
-            shown[k] = x if type(x) in _SCALARS else _shown(x, (*path, k), unknown)
+            shown[k] = (
+                x
+                if type(x) in _SCALARS
+                else _shown(x, (*path, k), plain and type(k) is str, unknown)
+            )
         return shown
     if isinstance(v, list):
         items: list[JSON] = []
         for i, x in enumerate(v):
-            items.append(x if type(x) in _SCALARS else _shown(x, (*path, i), unknown))
+            items.append(x if type(x) in _SCALARS else _shown(x, (*path, i), plain, unknown))
         return items
     return v  # type: ignore[return-value]  # scalars are JSON
 
