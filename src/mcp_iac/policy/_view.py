@@ -152,7 +152,7 @@ class PlanView:
         mode: str,
         resources: Iterable[PlannedResource] = (),
         source: str | None = None,
-        _by_address: Mapping[str, PlannedResource] | None = None,  # made from the resources
+        _by_address: Mapping[str, PlannedResource] | None = None,  # unused: indexed when asked
     ) -> None:
         _set(self, "deployment", deployment)
         _set(self, "mode", mode)
