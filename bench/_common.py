@@ -239,8 +239,12 @@ def run_measured(
 
 
 def cli_env(**extra: str) -> dict[str, str]:
+    """The environment of a measured command: the user's, without a state override, without
+    colours, and with Python writing its bytecode cache as it does by default (a machine that sets
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module of mcp-iac on every run)."""
     env = dict(os.environ)
     env.pop("MCP_IAC_STATE", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update({"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "120"})
     env.update(extra)
     return env
