@@ -15,14 +15,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Any
 
 from mcp_iac.core import Secret, StateError, reveal
 
 from ._common import SECRET_MARK, reserved_error, unstorable_error
+
+if TYPE_CHECKING:  # AES is loaded by the first secret written or read, not by every command
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_ENV = "MCP_IAC_SECRET_KEY"
 _KEY_BYTES = 32
@@ -130,6 +130,8 @@ class SecretCodec:
         return base64.b64encode(nonce + sealed).decode("ascii")
 
     def _decrypt(self, token: str) -> Any:
+        from cryptography.exceptions import InvalidTag  # noqa: PLC0415  # see TYPE_CHECKING
+
         aead = self._key(create=False)
         try:
             raw = base64.b64decode(token, validate=True)
@@ -152,6 +154,10 @@ class SecretCodec:
 
     def _key(self, *, create: bool) -> AESGCM:
         if self._aead is None:
+            from cryptography.hazmat.primitives.ciphers.aead import (  # noqa: PLC0415
+                AESGCM,  # see TYPE_CHECKING above
+            )
+
             self._aead = AESGCM(self._load_key(create=create))
         return self._aead
 
