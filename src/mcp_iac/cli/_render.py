@@ -60,11 +60,15 @@ class _Doc:
             sys.stdout.flush()
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per value
+_PLACEHOLDERS = ("(known after apply)", "(sensitive)")
+
+
 def _value(doc: _Doc, value: Any) -> None:
-    if isinstance(value, str) and value in ("(known after apply)", "(sensitive)"):
+    if isinstance(value, str) and value in _PLACEHOLDERS:
         doc.add(value, "italic")
     else:
-        doc.add(json.dumps(value, ensure_ascii=False))
+        doc.add(_encode(value))
 
 
 def _step_lines(doc: _Doc, step: PlanStep) -> None:
@@ -72,11 +76,14 @@ def _step_lines(doc: _Doc, step: PlanStep) -> None:
     doc.add(f"  {symbol} {step.address}", colour)
     doc.add(f"  ({step.action}: {step.reason})\n", "dim")
     if step.action == "create" and isinstance(step.after, dict):
-        width = max((len(k) for k in step.after), default=0)
+        width = max(map(len, step.after), default=0)
         for key, value in step.after.items():
-            doc.add(f"      {key.ljust(width)} = ")
-            _value(doc, value)
-            doc.add("\n")
+            if isinstance(value, str) and value in _PLACEHOLDERS:
+                doc.add(f"      {key.ljust(width)} = ")
+                doc.add(value, "italic")
+                doc.add("\n")
+            else:  # one chunk: a 10,000-resource plan is mostly these lines
+                doc.add(f"      {key.ljust(width)} = {_encode(value)}\n")
     elif step.action in ("update", "replace"):
         forcing = set(step.replace_paths)
         for path in step.changed_paths:
