@@ -130,7 +130,7 @@ def confirm_factory(yes: bool, render: Callable[[Plan], None]) -> Callable[[Plan
                 "refusing to change infrastructure without confirmation (stdin is not a terminal)",
                 hint="review the plan above and pass --yes",
             )
-        answer = out.input("\n[bold]Apply these changes?[/] Only 'yes' is accepted: ")
+        answer: str = out.input("\n[bold]Apply these changes?[/] Only 'yes' is accepted: ")
         return answer.strip().lower() == "yes"
 
     return confirm

@@ -1,17 +1,70 @@
-"""The one place that touches the terminal."""
+"""The one place that touches the terminal.
+
+``out`` and ``err`` are Rich consoles made on first use: importing Rich costs about 30 ms, which
+a command writing plain text to a file or a pipe (a 10,000-resource plan) never needs.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class LazyConsole:
+    """A ``rich.console.Console(highlight=False, soft_wrap=True)`` on stdout or stderr, made
+    when first used; every attribute is the console's."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console  # noqa: PLC0415  # see the module docstring
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return self._console
+
+    @property
+    def is_terminal(self) -> bool:
+        """Rich's answer, without loading Rich when it is certainly "no": nothing forces a
+        terminal (``FORCE_COLOR``, ``TTY_COMPATIBLE``) and the stream is not a TTY."""
+        if self._console is None and not _forced() and not _isatty(self._stderr):
+            return False
+        return bool(self.console.is_terminal)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+def _forced() -> bool:
+    return any(os.environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE"))
+
+
+def _isatty(stderr: bool) -> bool:
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
+
+
+def escape(text: str) -> str:
+    """``text`` with Rich markup escaped (``[`` would start a style)."""
+    from rich.markup import escape as rich_escape  # noqa: PLC0415  # see the module docstring
+
+    return str(rich_escape(text))
 
 
 def write(text: Text) -> None:
@@ -41,4 +94,4 @@ def warn(message: str) -> None:
 
 
 def _escape(text: str) -> str:
-    return str(escape(text))
+    return escape(text)

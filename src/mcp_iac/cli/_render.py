@@ -6,14 +6,13 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-from rich.text import Text
-
 from mcp_iac.core import MISSING, GrammarError, lookup, parse_path, redact
 
-from ._console import err, out, write
+from ._console import err, escape, out, write
 
 if TYPE_CHECKING:  # annotations only: a plan must not load the executor or the run use cases
+    from rich.text import Text
+
     from mcp_iac.app import DriftReport, RunReport
     from mcp_iac.engine import ExecEvent, Plan, PlanStep
     from mcp_iac.policy import PolicyReport
@@ -42,7 +41,10 @@ class _Doc:
 
     def __init__(self) -> None:
         self.styled = out.is_terminal
-        self.text = Text()
+        if self.styled:
+            from rich.text import Text  # noqa: PLC0415  # Rich only for a terminal
+
+            self.text = Text()
         self.parts: list[str] = []
 
     def add(self, chunk: str, style: str | None = None) -> None:
@@ -179,6 +181,8 @@ class Progress:
 
     @staticmethod
     def line(event: ExecEvent) -> Text | None:
+        from rich.text import Text  # noqa: PLC0415  # runs need Rich, plans to a file do not
+
         a = event.address
         kind = event.kind
         if kind == "start":
