@@ -430,3 +430,44 @@ def test_plan_reports_what_the_provider_rejects_with_file_resource_and_property(
     assert r.code == 2
     assert "d.json: resource 'local:file:a', property 'mode'" in r.err
     assert 'got "99z"' in r.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate",),
+        ("plan",),
+        ("plan", "--json"),
+        ("graph",),
+        ("state", "list"),
+        ("policy", "check"),
+    ],
+)
+def test_commands_that_only_read_never_create_a_state_file(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    write(tmp_path / "deployment.json", files_doc())
+    r = cli(*args)
+    assert r.code == 0, r.err
+    assert not (tmp_path / ".mcp-iac" / "state.db").exists()
+    other = tmp_path / "elsewhere.db"
+    assert cli(*args, "--state", str(other)).code == 0
+    assert not other.exists()
+
+
+def test_a_read_only_command_reads_an_existing_state_file(cli: Cli, tmp_path: Path) -> None:
+    write(tmp_path / "deployment.json", files_doc())
+    assert cli("up", "--yes").code == 0
+    r = cli("plan")
+    assert "No changes" in r.out
+    assert "local:data:cfg" in cli("state", "list", "app").out
+
+
+def test_drift_without_any_state_file_says_nothing_is_recorded_and_creates_none(
+    cli: Cli, tmp_path: Path
+) -> None:
+    write(tmp_path / "deployment.json", files_doc())
+    r = cli("drift")
+    assert r.code != 0
+    assert "Traceback" not in r.err
+    assert not (tmp_path / ".mcp-iac" / "state.db").exists()

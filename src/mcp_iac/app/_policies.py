@@ -4,9 +4,7 @@ a plan, and refusing an apply that violates a mandatory policy."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from mcp_iac.core import ConfigError, Location, PolicyViolation
 from mcp_iac.engine import Plan, make_plan
@@ -15,14 +13,15 @@ from mcp_iac.policy import (
     PolicyReport,
     PolicyResult,
     PolicySet,
-    PolicyTestResult,
     load_policy_paths,
-    run_policy_tests,
 )
 from mcp_iac.registry import PROJECT_FILE
 
 from ._planning import Loaded
 from ._project import Project
+
+if TYPE_CHECKING:
+    from mcp_iac.policy import PolicyTestResult
 
 DEFAULT_POLICY_DIR = "policies"
 
@@ -55,6 +54,8 @@ def _line(r: PolicyResult, mark: str) -> str:
 def read_project_section(root: Path, key: str) -> tuple[Any, str | None]:
     """The value of a top-level key of the project's ``mcp-iac.yaml`` and the file's path
     (``(None, None)`` without the file). Raises ConfigError naming the file."""
+    import yaml  # noqa: PLC0415  # only when a YAML file is read
+
     path = root / PROJECT_FILE
     if not path.exists():
         return None, None
@@ -114,6 +115,8 @@ def enforce(report: PolicyReport, plan: Plan) -> None:
 def run_policy_fixtures(project: Project, directory: Path) -> list[PolicyTestResult]:
     """Run the ``kind: PolicyTest`` fixtures under ``directory``; a test without its own
     ``policies`` uses the project's selection."""
+    from mcp_iac.policy import run_policy_tests  # noqa: PLC0415  # `policy test` only
+
     return list(run_policy_tests(directory, default=lambda: policy_set(project)))
 
 

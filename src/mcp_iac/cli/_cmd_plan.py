@@ -36,7 +36,7 @@ def validate(
     file: FileOpt = None, var: VarOpt = None, state: StateOpt = None, json: JsonOpt = False
 ) -> None:
     """Check a deployment: syntax, variables, references, cycles, provider schemas."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         loaded = load_deployment(proj, file, var)
         topo_order({a: list(r.dependencies) for a, r in loaded.bound.resources.items()})
 
@@ -84,7 +84,7 @@ def plan(
     ] = False,
 ) -> None:
     """Show what `up` would change, and why, without changing anything."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         loaded = load_deployment(proj, file, var)
         the_plan = run_async(
             proj,
@@ -123,6 +123,6 @@ def graph(
     format_: Annotated[str, typer.Option("--format", help="mermaid or dot")] = "mermaid",
 ) -> None:
     """Print the deployment's dependency graph as Mermaid or DOT."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         loaded = load_deployment(proj, file, var)
     sys.stdout.write(usecases.graph_text(loaded.bound, format_))

@@ -56,7 +56,7 @@ def check(
     """Run the project's policies over a deployment (or a saved plan) without changing anything."""
     if json and sarif:
         raise ConfigError("give --json or --sarif, not both")
-    with open_project(state) as proj:
+    with open_project(state, read_only=True) as proj:
         path = find_deployment_file(file, proj.root)
         names: dict[str, str] = {}
         if _is_plan_file(path):

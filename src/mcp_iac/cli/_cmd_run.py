@@ -254,7 +254,7 @@ def drift(
     ] = False,
 ) -> None:
     """Report what changed outside mcp-iac (a refresh-only comparison; changes nothing)."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         deployment = deployment_name(proj, name, file)
         loaded = None
         try:

@@ -68,7 +68,7 @@ def list_(
     json: JsonOpt = False,
 ) -> None:
     """List deployments, or the resources of one deployment."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         if name is None:
             deployments = proj.state.deployments()
             if json:
@@ -127,7 +127,7 @@ def show(
     json: JsonOpt = False,
 ) -> None:
     """Show one recorded resource (secrets redacted)."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         records = proj.state.resources(deployment)
@@ -153,7 +153,7 @@ def history(
     name: NameArg = None, file: FileOpt = None, state: StateOpt = None, json: JsonOpt = False
 ) -> None:
     """The runs of a deployment, oldest first, with the version each produced."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         runs = proj.state.runs(deployment)
@@ -193,7 +193,7 @@ def outputs(
     name: NameArg = None, file: FileOpt = None, state: StateOpt = None, json: JsonOpt = False
 ) -> None:
     """The deployment's outputs as last recorded (secrets redacted)."""
-    with project(state) as proj:
+    with project(state, read_only=True) as proj:
         deployment = deployment_name(proj, name, file)
         _require(proj, deployment)
         record = proj.state.deployment(deployment)

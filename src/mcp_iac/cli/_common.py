@@ -67,11 +67,15 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     return result
 
 
-def project(state: str | None) -> Project:
+def project(state: str | None, *, read_only: bool = False) -> Project:
     """The current directory as a project: its state store and its provider servers (from
-    mcp-iac.yaml and the environment; the built-in ``local`` is served in-process over MCP)."""
+    mcp-iac.yaml and the environment; the built-in ``local`` is served in-process over MCP).
+
+    ``read_only`` commands never create a state file: without one, the state is empty."""
     root = Path.cwd()
-    return Project(root=root, state=open_store(state), providers=providers(root))
+    return Project(
+        root=root, state=open_store(state, create=not read_only), providers=providers(root)
+    )
 
 
 def providers(root: Path) -> McpProviders:

@@ -29,7 +29,6 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from mcp_iac.core import ConfigError, Location, valid_name
@@ -147,6 +146,8 @@ def _parse_server(name: str, raw: Any, source: str) -> ServerConfig:
 
 def load_project_file(path: Path) -> dict[str, ServerConfig]:
     """The servers of an ``mcp-iac.yaml``; raises ConfigError naming file and server."""
+    import yaml  # noqa: PLC0415  # only when a YAML file is read
+
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
@@ -284,6 +285,8 @@ def merge_servers(
     Returns the names written and the names kept. Raises ConfigError if the file is not a
     mapping.
     """
+    import yaml  # noqa: PLC0415  # only when a YAML file is read
+
     doc: dict[str, Any] = {}
     if path.exists():
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -304,6 +307,8 @@ def merge_servers(
 
 def remove_servers(path: Path, names: Collection[str]) -> list[str]:
     """Remove servers ``names`` from the project file at ``path``; returns those removed."""
+    import yaml  # noqa: PLC0415  # only when a YAML file is read
+
     if not path.exists():
         return []
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
