@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +115,8 @@ class Answers:
             "schema": self.schema.model_dump(mode="json", by_alias=True),
             "valid": list(self._valid),
         }
+        import tempfile  # noqa: PLC0415  # only when something was learnt
+
         tmp: str | None = None
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
