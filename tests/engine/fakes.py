@@ -392,6 +392,9 @@ class FakeSource:
     async def get(self, server: str) -> FakeProvider:
         return self.providers[server]
 
+    async def connect(self, server: str) -> None:
+        await self.get(server)  # an unknown server fails, like the real sources
+
     def limit(self, server: str) -> int:
         return self.limits.get(server, 100)
 

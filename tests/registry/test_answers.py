@@ -226,3 +226,35 @@ def test_a_second_cli_plan_of_the_same_deployment_never_imports_the_mcp_sdk(
     assert all("2 to create" in r.stdout for r in runs), [r.stdout + r.stderr for r in runs]
     assert runs[0].stdout.strip().endswith("MCP-LOADED 0")
     assert runs[1].stdout.strip().endswith("MCP-NOT-LOADED 0")
+
+
+def test_up_starts_a_deferred_builtin_before_any_change_and_fails_cleanly_if_it_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mcp_iac.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("MCP_IAC_STATE", raising=False)
+    (tmp_path / "mcp-iac.yaml").write_text(
+        "servers:\n  other: {builtin: local, env: {X: '${env:MCP_IAC_TEST_X}'}}\n"
+    )
+    (tmp_path / "deployment.yaml").write_text(
+        "apiVersion: iac.mcp/v1\nkind: Deployment\nmetadata: {name: demo}\nspec:\n"
+        "  resources:\n"
+        "    - {type: 'local:data', name: a, properties: {input: 1}}\n"
+        "    - {type: 'local:data', name: b, server: other, properties: {input: 2}}\n"
+    )
+    monkeypatch.setenv("MCP_IAC_TEST_X", "set")
+    assert main(["plan"]) == 0  # remembers both servers' answers
+    monkeypatch.delenv("MCP_IAC_TEST_X")
+    assert main(["plan"]) == 0  # answered from the cache: 'other' is never started
+    capsys.readouterr()
+
+    code = main(["up", "--yes"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "MCP_IAC_TEST_X" in err
+    assert "Traceback" not in err
+    main(["state", "history", "demo"])
+    assert "apply" not in capsys.readouterr().out  # no run began: nothing changed anywhere

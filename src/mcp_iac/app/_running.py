@@ -115,6 +115,8 @@ async def run_plan(
         by_server: dict[str, set[str]] = {}
         for server, type_ in types:
             by_server.setdefault(server, set()).add(type_)
+        for server in sorted(by_server):  # a server that cannot start fails the run here
+            await project.providers.connect(server)
         schemas = await schemas_for(project, by_server)
         run_id = project.state.begin_run(
             deployment, kind=kind, intent=intent, plan=the_plan.to_dict()

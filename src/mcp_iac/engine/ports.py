@@ -85,6 +85,12 @@ class ProviderSource(Protocol):
         """The provider behind ``server``; raises ConfigError naming the server if unknown."""
         ...
 
+    async def connect(self, server: str) -> None:
+        """Make sure ``server`` is started and healthy. ``get`` may hand out a provider whose
+        server starts on its first call (one whose answers for planning are remembered); a
+        run calls this for every server it will change before changing anything."""
+        ...
+
     def limit(self, server: str) -> int:
         """How many calls may run at once against ``server``."""
         ...

@@ -45,6 +45,9 @@ class InProcessProviders:
         except KeyError:
             raise unknown_server(server, self._providers) from None
 
+    async def connect(self, server: str) -> None:
+        await self.get(server)  # in-process providers are always ready
+
     def limit(self, server: str) -> int:
         return self._limits.get(server, DEFAULT_LIMIT)
 

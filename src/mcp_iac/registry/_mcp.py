@@ -246,6 +246,13 @@ class McpProviders:
         self._handles[server] = handle = self._handle(server, mapping)
         return handle
 
+    async def connect(self, server: str) -> None:
+        """Start ``server`` and check its health now, if that has not happened yet: ``get``
+        defers a built-in whose answers are cached, and a run connects every server it will
+        change before the first change, so one that cannot start fails with nothing changed."""
+        await self.get(server)
+        await self.ready_client(server)
+
     async def _open(self, server: str) -> None:
         """Connect ``server`` and check its health: a server that cannot start, or reports
         itself not ``ok``, fails here."""
