@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -623,3 +626,219 @@ def test_each_resource_with_a_bad_type_is_named_even_after_good_ones_of_that_pro
     )
     assert err.location.property == "spec.resources[2] (c).type"
     assert "'local:fi.le' is not a resource type" in err.reason
+
+
+# -- which error a resource with several faults reports (as before the checks were reordered) ----
+
+FIRST_ERROR_CASES: dict[str, tuple[Any, str]] = {
+    "unknown field before a bad type": (
+        canonical({"type": 3, "name": "x", "bogus": 1}),
+        "deploy.yaml, property 'spec.resources[0] (x).bogus': unknown field 'bogus'\n"
+        "  hint: allowed: type, name, server, properties, dependsOn, options",
+    ),
+    "unknown field, name not a string": (
+        canonical({"type": "local:file", "name": 5, "zzz": 1}),
+        "deploy.yaml, property 'spec.resources[0].zzz': unknown field 'zzz'\n"
+        "  hint: allowed: type, name, server, properties, dependsOn, options",
+    ),
+    "type not a string": (
+        canonical({"type": ["local:file"], "name": "x"}),
+        "deploy.yaml, property 'spec.resources[0] (x).type': 'type' is required, e.g. 'local:file'",
+    ),
+    "bad type before bad name": (
+        canonical({"type": None, "name": "a.b"}),
+        "deploy.yaml, property 'spec.resources[0] (a.b).type': 'type' is required, "
+        "e.g. 'local:file'",
+    ),
+    "bad name before bad server": (
+        canonical({"type": "local:file", "name": "a b", "server": "x y"}),
+        "deploy.yaml, property 'spec.resources[0].name': name 'a b' is invalid: use letters, "
+        "digits, '-' and '_' (no dots or colons)",
+    ),
+    "server not a string": (
+        canonical({"type": "local:file", "name": "x", "server": 1}),
+        "deploy.yaml, property 'spec.resources[0] (x).server': server 1 is not a valid server name",
+    ),
+    "empty server": (
+        canonical({"type": "local:file", "name": "x", "server": ""}),
+        "deploy.yaml, property 'spec.resources[0] (x).server': server '' is not a valid server "
+        "name",
+    ),
+    "bad type on a named server": (
+        canonical({"type": "local", "name": "x", "server": "s"}),
+        "deploy.yaml, property 'spec.resources[0] (x).type': 'local' is not a resource type; "
+        "expected '<provider>:<category>[:<kind>...]' with segments of letters, digits, '-' "
+        "and '_'",
+    ),
+    "properties before dependsOn": (
+        canonical({"type": "local:file", "name": "x", "properties": "p", "dependsOn": 1}),
+        "deploy.yaml, resource 'local:file:x', property 'properties': properties must be a mapping",
+    ),
+    "dependsOn before options": (
+        canonical({"type": "local:file", "name": "x", "dependsOn": [1], "options": 1}),
+        "deploy.yaml, resource 'local:file:x', property 'dependsOn': dependsOn must be a list of "
+        "addresses or names",
+    ),
+    "options before properties values": (
+        canonical(
+            {
+                "type": "local:file",
+                "name": "x",
+                "options": {"retries": -1},
+                "properties": {"d": {1: 2}},
+            }
+        ),
+        "deploy.yaml, resource 'local:file:x', property 'options.retries': Input should be "
+        "greater than or equal to 0",
+    ),
+    "seed alias with a bad value": (
+        {
+            "name": "p",
+            "resources": [{"server": "aws", "type": "ec2:vm", "name": "x", "depends_on": 3}],
+        },
+        "deploy.yaml, resource 'aws:ec2:vm:x', property 'dependsOn': dependsOn must be a list of "
+        "addresses or names",
+    ),
+    "seed type already prefixed": (
+        {"name": "p", "resources": [{"server": "aws", "type": "aws:ec2:vm", "properties": []}]},
+        "deploy.yaml, property 'resources[0].name': name None is invalid: use letters, digits, "
+        "'-' and '_' (no dots or colons)",
+    ),
+    "seed by server bad type": (
+        {"name": "p", "serverResources": {"aws": [{"type": "ec2:", "name": "x"}]}},
+        "deploy.yaml, property 'serverResources.aws[0] (x).type': 'aws:ec2:' is not a resource "
+        "type; expected '<provider>:<category>[:<kind>...]' with segments of letters, digits, "
+        "'-' and '_'",
+    ),
+    "duplicate after a good one": (
+        canonical(
+            {"type": "local:file", "name": "a"},
+            {"type": "local:file", "name": "x"},
+            {"type": "local:file", "name": "b"},
+            {"type": "local:file", "name": "x"},
+        ),
+        "deploy.yaml, resource 'local:file:x': duplicate resource: 'local:file:x' is declared "
+        "twice (entries 1 and 3)\n  hint: names must be unique per server and type",
+    ),
+    "the first duplicate of two": (
+        canonical(
+            {"type": "a:b", "name": "x"},
+            {"type": "a:b", "name": "y"},
+            {"type": "a:b", "name": "y"},
+            {"type": "a:b", "name": "x"},
+        ),
+        "deploy.yaml, resource 'a:b:y': duplicate resource: 'a:b:y' is declared twice "
+        "(entries 1 and 2)\n  hint: names must be unique per server and type",
+    ),
+    "a duplicate by the type's own server": (
+        canonical({"type": "a:b", "name": "x", "server": "a"}, {"type": "a:b", "name": "x"}),
+        "deploy.yaml, resource 'a:b:x': duplicate resource: 'a:b:x' is declared twice "
+        "(entries 0 and 1)\n  hint: names must be unique per server and type",
+    ),
+}
+
+
+@pytest.mark.parametrize("json_types", [False, True])
+@pytest.mark.parametrize("case", FIRST_ERROR_CASES)
+def test_a_resource_with_several_faults_reports_the_same_first_one(
+    case: str, json_types: bool
+) -> None:
+    document, message = FIRST_ERROR_CASES[case]
+    with pytest.raises(ConfigError) as caught:
+        load_document(document, source="deploy.yaml", json_types=json_types)
+    assert str(caught.value) == message
+
+
+def test_addresses_join_the_server_every_type_segment_and_the_name() -> None:
+    spec = load_document(
+        {
+            "name": "p",
+            "resources": [
+                {"server": "aws-eu", "type": "aws-eu:ec2:instance", "name": "a"},
+                {"server": "opn", "type": "service:haproxy:frontend", "name": "b"},
+            ],
+            "serverResources": {"opn": [{"type": "firewall:rule", "name": "c"}]},
+        }
+    )
+    for r in spec.resources:
+        assert r.address == ":".join((r.server, *r.type.split(":")[1:], r.name))
+    assert [r.address for r in spec.resources] == [
+        "aws-eu:ec2:instance:a",
+        "opn:service:haproxy:frontend:b",
+        "opn:firewall:rule:c",
+    ]
+
+
+# -- the plainness check agrees with the walk it replaced -------------------------------------
+
+
+def is_plain_oracle(value: Any, depth: int) -> bool:
+    """_is_plain as first written: keys checked before values."""
+    kind = type(value)
+    if kind in (str, int, float, bool, type(None)):
+        return True
+    if depth == 0:
+        return False
+    if kind is list:
+        items = value
+    elif kind is dict and all(type(k) is str for k in value):
+        items = value.values()
+    else:
+        return False
+    return all(is_plain_oracle(item, depth - 1) for item in items)
+
+
+def random_value(rng: random.Random, depth: int) -> Any:
+    roll = rng.random()
+    if depth == 0 or roll < 0.4:
+        return rng.choice(
+            ["s", 1, 1.5, True, None, _Word.HELLO, _Colour.RED, (1,), b"b", dt.date(2026, 1, 2)]
+            if roll < 0.05
+            else ["s", "${a.b}", 0, -2.5, False, None]
+        )
+    if roll < 0.7:
+        return [random_value(rng, depth - 1) for _ in range(rng.randrange(4))]
+    keys = ["a", "b", "c", 1, _Word.HELLO, None] if roll < 0.75 else ["a", "b", "c", "d"]
+    return {rng.choice(keys): random_value(rng, depth - 1) for _ in range(rng.randrange(4))}
+
+
+def test_is_plain_agrees_with_the_walk_it_replaced_at_every_depth() -> None:
+    rng = random.Random(7)
+    plain = 0
+    for _ in range(3000):
+        value = random_value(rng, rng.randrange(7))
+        for depth in range(6):
+            assert _is_plain(value, depth) == is_plain_oracle(value, depth), (value, depth)
+        plain += is_plain_oracle(value, 6)
+    assert 300 < plain < 2700  # both outcomes are well exercised
+
+
+# -- a resource built from checked fields is the model the validating constructor builds ----
+
+
+def test_a_checked_spec_has_the_pydantic_state_of_a_validated_one() -> None:
+    (loaded,) = load_document(canonical(RESOURCES[1]), json_types=True).resources
+    built = ResourceSpec.model_validate(RESOURCES[1] | {"server": "aws-eu"})
+    assert loaded == built
+    for slot in ("__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+        assert getattr(loaded, slot) == getattr(built, slot), slot
+    copied = loaded.model_copy(update={"name": "web-2"})
+    assert (copied.name, loaded.name) == ("web-2", "web-1")
+    assert loaded.model_fields_set == built.model_fields_set
+    assert copied.model_fields_set is not loaded.model_fields_set
+    assert hash(loaded.options) == hash(built.options)
+
+
+# -- only YAML documents need the YAML parser -------------------------------------------------
+
+
+def test_loading_a_json_deployment_does_not_import_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.json"
+    path.write_text(json.dumps(canonical({"type": "local:file", "name": "x"})))
+    script = (
+        "import sys\n"
+        "from mcp_iac.core import load_file\n"
+        f"assert load_file({str(path)!r}).resources[0].address == 'local:file:x'\n"
+        "assert 'yaml' not in sys.modules, 'yaml was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)

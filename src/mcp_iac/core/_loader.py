@@ -12,12 +12,11 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-import yaml
 from pydantic import ValidationError
 
-from ._address import split_type, valid_name
+from ._address import NAME_RE, split_type, valid_name
 from ._errors import ConfigError, Location
 from ._model import DeploymentSpec, ResourceOptions, ResourceSpec, VariableSpec
 from ._values import JSON
@@ -32,6 +31,8 @@ _PLAIN_DEPTH = 200
 """Properties nested deeper are validated by pydantic, which refuses more than 255 levels."""
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 _STR = frozenset({str})
+_valid_name = NAME_RE.match
+"""valid_name, without its call (a truthy match or None)."""
 _OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
 
 
@@ -65,6 +66,8 @@ def read_document(path: str | Path) -> Any:
                 f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                 location=Location(file=str(p)),
             ) from None
+    import yaml  # noqa: PLC0415  # only when a YAML document is read: JSON ones never load it
+
     try:
         return yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError as exc:
@@ -99,7 +102,7 @@ class _Loader:
     def __init__(self, source: str | None, *, json_types: bool = False) -> None:
         self.source = source
         self.json_types = json_types
-        self._types: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._types: dict[str, tuple[str, str]] = {}
 
     def error(
         self,
@@ -202,24 +205,19 @@ class _Loader:
             raw = {_SEED_ALIASES.get(k, k): v for k, v in raw.items()}
         rtype = raw.get("type")
         name = raw.get("name")
-        if not raw.keys() <= _RESOURCE_KEY_SET:
-            key = next(k for k in raw if k not in _RESOURCE_KEY_SET)
-            raise self.error(
-                f"unknown field '{key}'",
-                prop=f"{_label(where, name)}.{key}",
-                hint=_suggest(str(key), _RESOURCE_KEYS) or "allowed: " + ", ".join(_RESOURCE_KEYS),
-            )
+        if not _RESOURCE_KEY_SET.issuperset(raw):
+            self._unknown_field(raw, where, name)
         if not isinstance(rtype, str) or not rtype:
             raise self.error(
                 "'type' is required, e.g. 'local:file'", prop=f"{_label(where, name)}.type"
             )
-        if not isinstance(name, str) or not valid_name(name):
+        if not isinstance(name, str) or not _valid_name(name):
             raise self.error(
                 f"name {name!r} is invalid: use letters, digits, '-' and '_' (no dots or colons)",
                 prop=f"{where}.name",
             )
         server = raw.get("server", group_server)
-        if server is not None and (not isinstance(server, str) or not valid_name(server)):
+        if server is not None and (not isinstance(server, str) or not _valid_name(server)):
             raise self.error(
                 f"server {server!r} is not a valid server name",
                 prop=f"{_label(where, name)}.server",
@@ -228,30 +226,51 @@ class _Loader:
         if seed and server is not None and not rtype.startswith(f"{server}:"):
             # seed forms: the type is relative to its server (opnsense + network:vlan)
             full_type = f"{server}:{rtype}"
-        provider, path = self._split_type(full_type, where, name)
+        provider, path = self._types.get(full_type) or self._split_type(full_type, where, name)
         server = server or provider
-        address = ":".join((server, *path, name))
-        props = raw.get("properties", {})
+        address = f"{server}:{path}:{name}"
+        props = raw.get("properties")
         if props is None:
             props = {}
-        if not isinstance(props, dict):
+        elif not isinstance(props, dict):
             raise self.error("properties must be a mapping", address=address, prop="properties")
-        depends_on = self._depends_on(raw, address)
-        options = self._options(raw.get("options"), address)
-        return self._spec(
-            type_=full_type,
+        depends_on = self._depends_on(raw["dependsOn"], address) if "dependsOn" in raw else ()
+        given_options = raw.get("options")
+        options = (
+            _DEFAULT_OPTIONS if given_options is None else self._options(given_options, address)
+        )
+        properties = self._plain_json(props)
+        if properties is None:
+            return self._validated(
+                type_=full_type,
+                name=name,
+                server=server,
+                props=props,
+                depends_on=depends_on,
+                options=options,
+                address=address,
+            )
+        # every field is checked, and the properties are plain JSON: validating them again
+        # would only repeat the work
+        return ResourceSpec.checked(
+            type=full_type,
             name=name,
             server=server,
-            props=props,
+            properties=properties,
             depends_on=depends_on,
             options=options,
             address=address,
         )
 
-    def _depends_on(self, raw: dict[str, Any], address: str) -> tuple[str, ...]:
-        if "dependsOn" not in raw:
-            return ()
-        deps = raw["dependsOn"]
+    def _unknown_field(self, raw: dict[Any, Any], where: str, name: object) -> NoReturn:
+        key = next(k for k in raw if k not in _RESOURCE_KEY_SET)
+        raise self.error(
+            f"unknown field '{key}'",
+            prop=f"{_label(where, name)}.{key}",
+            hint=_suggest(str(key), _RESOURCE_KEYS) or "allowed: " + ", ".join(_RESOURCE_KEYS),
+        )
+
+    def _depends_on(self, deps: Any, address: str) -> tuple[str, ...]:
         if isinstance(deps, str):
             return (deps,)
         if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
@@ -260,7 +279,7 @@ class _Loader:
             )
         return tuple(deps)
 
-    def _spec(
+    def _validated(
         self,
         *,
         type_: str,
@@ -271,19 +290,8 @@ class _Loader:
         options: ResourceOptions,
         address: str,
     ) -> ResourceSpec:
-        properties = self._plain_json(props)
-        if properties is not None:
-            # every field is checked, and the properties are plain JSON: validating them again
-            # would only repeat the work
-            return ResourceSpec.checked(
-                type=type_,
-                name=name,
-                server=server,
-                properties=properties,
-                depends_on=depends_on,
-                options=options,
-                address=address,
-            )
+        """The general path, for properties that are not plain JSON: converted (unless the
+        document is JSON) and validated by the model."""
         try:
             return ResourceSpec(
                 type=type_,
@@ -315,20 +323,18 @@ class _Loader:
         except _NotPlain:
             return None
 
-    def _split_type(self, full_type: str, where: str, name: str) -> tuple[str, tuple[str, ...]]:
-        """split_type, once per distinct type of the document (most resources share a few)."""
-        split = self._types.get(full_type)
-        if split is None:
-            try:
-                split = split_type(full_type)
-            except ValueError as exc:
-                raise self.error(str(exc), prop=f"{_label(where, name)}.type") from None
-            self._types[full_type] = split
+    def _split_type(self, full_type: str, where: str, name: str) -> tuple[str, str]:
+        """The provider and the rest of the type, ``:``-joined as in an address (split_type,
+        checked), remembered in ``_types``: once per distinct type of the document (most
+        resources share a few)."""
+        try:
+            provider, path = split_type(full_type)
+        except ValueError as exc:
+            raise self.error(str(exc), prop=f"{_label(where, name)}.type") from None
+        split = self._types[full_type] = (provider, ":".join(path))
         return split
 
     def _options(self, raw: Any, address: str) -> ResourceOptions:
-        if raw is None:
-            return _DEFAULT_OPTIONS
         if not isinstance(raw, dict):
             raise self.error("options must be a mapping", address=address, prop="options")
         for key in raw:
@@ -380,6 +386,18 @@ class _Loader:
                     raise self.error(first["msg"], prop=f"{prop}.{field}") from None
         if outputs is not None and not isinstance(outputs, dict):
             raise self.error("outputs must be a mapping of name to value", prop=f"{pre}outputs")
+        if len({r.address for r in resources}) < len(resources):
+            self._duplicate(resources)
+        return DeploymentSpec(
+            name=name,
+            variables=vars_out,
+            resources=tuple(resources),
+            outputs=(outputs or {}) if self.json_types else _plain(outputs or {}),
+            source=self.source,
+        )
+
+    def _duplicate(self, resources: list[ResourceSpec]) -> NoReturn:
+        """Raise the error for the first address declared twice (there is one)."""
         seen: dict[str, int] = {}
         for idx, r in enumerate(resources):
             if r.address in seen:
@@ -390,13 +408,7 @@ class _Loader:
                     hint="names must be unique per server and type",
                 )
             seen[r.address] = idx
-        return DeploymentSpec(
-            name=name,
-            variables=vars_out,
-            resources=tuple(resources),
-            outputs=(outputs or {}) if self.json_types else _plain(outputs or {}),
-            source=self.source,
-        )
+        raise AssertionError("no address is declared twice")
 
 
 def _infer_type(value: Any) -> str:
@@ -429,16 +441,19 @@ def _is_plain(value: Any, depth: int) -> bool:
         return True
     if depth == 0:
         return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (
+                type(item) not in _JSON_SCALARS and not _is_plain(item, depth - 1)
+            ):
+                return False
+        return True
     if kind is list:
-        items = value
-    elif kind is dict and _STR.issuperset(map(type, value)):
-        items = value.values()
-    else:
-        return False
-    for item in items:
-        if type(item) not in _JSON_SCALARS and not _is_plain(item, depth - 1):
-            return False
-    return True
+        for item in value:
+            if type(item) not in _JSON_SCALARS and not _is_plain(item, depth - 1):
+                return False
+        return True
+    return False
 
 
 def _plain_copy(value: Any, depth: int) -> JSON:

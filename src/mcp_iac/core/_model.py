@@ -36,6 +36,15 @@ class ResourceOptions(_Frozen):
     retries: int = Field(default=2, ge=0, le=20)
 
 
+_new = object.__new__
+# what ``object.__setattr__(model, name, value)`` finds for each of these names: the instance
+# dict and the three slots BaseModel declares (ResourceSpec declares none of its own)
+_set_dict = vars(BaseModel)["__dict__"].__set__
+_set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(BaseModel)["__pydantic_private__"].__set__
+
+
 class ResourceSpec(_Frozen):
     """One desired resource. ``type`` always carries the provider prefix."""
 
@@ -64,21 +73,25 @@ class ResourceSpec(_Frozen):
         properties) and knows the address: validating ``properties`` a second time was most of
         the cost of loading. What ``model_construct`` does for all six fields, without its
         per-field alias and default lookups; the Python API keeps the validating constructor.
+        The four attributes every pydantic model instance carries are set through their slots'
+        descriptors, as ``object.__setattr__`` would, without its lookup of each name.
         """
-        spec = cls.__new__(cls)
-        values = {
-            "type": type,
-            "name": name,
-            "server": server,
-            "properties": properties,
-            "depends_on": depends_on,
-            "options": options,
-            "address": address,  # the cached property, already known
-        }
-        object.__setattr__(spec, "__dict__", values)
-        object.__setattr__(spec, "__pydantic_fields_set__", set(_RESOURCE_FIELDS))
-        object.__setattr__(spec, "__pydantic_extra__", None)
-        object.__setattr__(spec, "__pydantic_private__", None)
+        spec = _new(cls)
+        _set_dict(
+            spec,
+            {
+                "type": type,
+                "name": name,
+                "server": server,
+                "properties": properties,
+                "depends_on": depends_on,
+                "options": options,
+                "address": address,  # the cached property, already known
+            },
+        )
+        _set_fields_set(spec, set(_RESOURCE_FIELDS))
+        _set_extra(spec, None)
+        _set_private(spec, None)
         return spec
 
     @cached_property
