@@ -19,7 +19,7 @@ from mcp_iac.core import (
     parse_ref,
     parse_template,
 )
-from mcp_iac.core._refs import _parse_parts, canonical_ref
+from mcp_iac.core._refs import _parse_parts, canonical_ref, new_ref
 
 
 def ref(text: str) -> Ref:
@@ -250,3 +250,20 @@ def test_format_path_writes_names_only_paths_and_paths_with_indexes() -> None:
     assert format_path(("a",)) == "a"
     assert format_path(("a", "b-c", "_d")) == "a.b-c._d"
     assert format_path(("a", 0, "b", 12, 3)) == "a[0].b[12][3]"
+
+
+def test_the_fast_ref_builder_makes_the_ref_the_constructor_makes() -> None:
+    assert new_ref is not Ref  # the fast builder is in use
+    for args in [
+        ("resource", ("aws", "ec2", "web-1"), ("a", 0, "b"), "${aws:ec2:web-1.a[0].b}"),
+        ("variable", ("port",), (), "${port}"),
+        ("secret", ("API.KEY",), (), "${secret:API.KEY}"),
+    ]:
+        built, made = new_ref(*args), Ref(*args)
+        assert type(built) is Ref
+        assert built == made
+        assert hash(built) == hash(made)
+        assert repr(built) == repr(made)
+        with pytest.raises(AttributeError):
+            built.text = "other"  # type: ignore[misc]  # proving it is refused
+    assert canonical_ref("${a:b.c}") == Ref("resource", ("a", "b"), ("c",), "${a:b.c}")
