@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+from dataclasses import fields
 from typing import Any
 
 import pytest
@@ -15,7 +17,15 @@ from mcp_iac.core import (
     UnresolvedReference,
     load_document,
 )
-from mcp_iac.engine import BoundDeployment, bind, coerce_variable, make_plan, secret_value
+from mcp_iac.engine import (
+    BoundDeployment,
+    BoundResource,
+    bind,
+    coerce_variable,
+    make_plan,
+    secret_value,
+)
+from mcp_iac.engine._bind import new_bound
 
 WEB = {"type": "aws:ec2:instance", "name": "web-1", "properties": {"size": "t3"}}
 EIP = {"type": "aws:ec2:eip", "name": "web-1"}
@@ -502,3 +512,115 @@ def test_a_reference_repeated_across_resources_is_an_edge_of_each_and_still_find
     err = bind_error(spec(a, {**WEB, "properties": {"me": text}}))
     assert isinstance(err, CycleError)
     assert err.cycle == ["aws:ec2:instance:web-1", "aws:ec2:instance:web-1"]
+
+
+# -- locations of errors deep in properties and outputs ---------------------------------------
+
+RULE = "opnsense:firewall:rule:allow"
+
+
+@pytest.mark.parametrize(
+    ("document", "address", "prop"),
+    [
+        (spec(WEB, rule(a=[[1, ["${nope.x}"]]])), RULE, "a[0][1][0]"),
+        (spec(WEB, rule(a={"b": [{"c": 1}, {"d": {"e": "${web-2.ip}"}}]})), RULE, "a.b[1].d.e"),
+        (spec(WEB, rule(a=[0, "${web-1.ip"])), RULE, "a[1]"),
+        (spec(WEB, EIP, rule(a={"x": ["${aws:web-1.ip}"]})), RULE, "a.x[0]"),
+        (spec(WEB, rule(a={"b": ["x-${nope}"]})), RULE, "a.b[0]"),
+        (spec(WEB, rule(a=[{"k": "${secret:NOPE}"}])), RULE, "a[0].k"),
+        (spec(WEB, outputs={"o": {"a": [1, {"b": "${web-9.x}"}]}}), None, "outputs.o.a[1].b"),
+        (spec(WEB, outputs={"o": ["${web-1.x}", "${nope}"]}), None, "outputs.o[1]"),
+    ],
+)
+def test_an_error_deep_in_lists_and_objects_names_its_whole_path(
+    document: DeploymentSpec, address: str | None, prop: str
+) -> None:
+    assert bind_error(document).location == Location("portal.yaml", address, prop)
+
+
+def test_a_reference_bound_before_is_still_a_cycle_deep_in_the_resource_it_names() -> None:
+    text = "${aws:ec2:instance:web-1.id}"
+    err = bind_error(spec(rule(a=text), {**WEB, "properties": {"x": {"y": [text]}}}))
+    assert isinstance(err, CycleError)
+
+
+# -- the walk over properties agrees with binding each value alone ---------------------------
+
+LEAVES = [
+    "${aws:ec2:instance:web-1.ip}",
+    "${web-1.ip}",
+    "${ aws:ec2:eip:eip-1.id }",
+    "x-${aws:ec2:eip:eip-1.id}-${n}",
+    "${n}",
+    "${s}",
+    "${s}-${n}",
+    "lit $${x}",
+    "plain",
+    3,
+    2.5,
+    True,
+    None,
+]
+OTHERS = (WEB, {"type": "aws:ec2:eip", "name": "eip-1"})
+VARIABLES = {"n": 7, "s": "not a ${ref}"}
+
+
+def random_tree(rng: random.Random, depth: int) -> Any:
+    roll = rng.random()
+    if depth == 0 or roll < 0.5:
+        return rng.choice(LEAVES)
+    if roll < 0.75:
+        return [random_tree(rng, depth - 1) for _ in range(rng.randrange(4))]
+    return {f"k{i}": random_tree(rng, depth - 1) for i in range(rng.randrange(4))}
+
+
+def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in leaves(v, (*path, i))]
+    return [(path, value)]
+
+
+def test_binding_a_tree_binds_each_leaf_as_it_would_be_bound_alone() -> None:
+    rng = random.Random(11)
+    for _ in range(200):
+        tree = {f"p{i}": random_tree(rng, 4) for i in range(rng.randrange(1, 4))}
+        bound = bind(spec(*OTHERS, rule(**tree), variables=VARIABLES), environ={})
+        resource = bound.resources[RULE]
+        assert [path for path, _ in leaves(resource.template)] == [p for p, _ in leaves(tree)]
+        deps: set[str] = set()
+        for path, value in leaves(tree):
+            alone = bind(spec(*OTHERS, rule(v=value), variables=VARIABLES), environ={})
+            got: Any = resource.template
+            for key in path:
+                got = got[key]
+            assert got == alone.resources[RULE].template["v"]
+            deps |= alone.resources[RULE].ref_dependencies
+        assert resource.ref_dependencies == deps
+        assert resource.dependencies == tuple(sorted(deps))
+
+
+# -- bound resources filled through their slots -----------------------------------------------
+
+
+def test_new_bound_builds_the_resource_the_constructor_builds() -> None:
+    assert new_bound is not BoundResource  # the fast builder is in use
+    (r,) = spec(WEB).resources
+    values: dict[str, Any] = {
+        "spec": r,
+        "address": r.address,
+        "urn": "portal/" + r.address,
+        "template": {"size": "t3"},
+        "dependencies": ("a:b:c", "a:b:d"),
+        "ref_dependencies": frozenset({"a:b:c"}),
+    }
+    assert list(values) == [f.name for f in fields(BoundResource)]
+    built, made = new_bound(**values), BoundResource(**values)
+    assert type(built) is BoundResource
+    assert built == made
+    assert repr(built) == repr(made)
+    with pytest.raises(AttributeError):
+        built.urn = "other"  # type: ignore[misc]  # proving it is refused
+    with pytest.raises(TypeError, match="ref_dependencies"):
+        new_bound(**{k: v for k, v in values.items() if k != "ref_dependencies"})

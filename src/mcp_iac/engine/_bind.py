@@ -11,8 +11,9 @@ import difflib
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Any, TypeAlias
 
 from mcp_iac.core import (
     JSON,
@@ -22,6 +23,7 @@ from mcp_iac.core import (
     GrammarError,
     Location,
     Part,
+    Path,
     Ref,
     ResourceSpec,
     UnresolvedReference,
@@ -50,6 +52,52 @@ class BoundResource:
     """Addresses this resource depends on (explicit and implicit), sorted."""
     ref_dependencies: frozenset[str] = frozenset()
     """The subset of ``dependencies`` that come from references (values flow from them)."""
+
+
+_BOUND_FIELDS = ("spec", "address", "urn", "template", "dependencies", "ref_dependencies")
+
+
+def _bound_builder() -> Callable[..., BoundResource]:
+    """``BoundResource(**fields)`` with every field given by keyword, at half the cost.
+
+    As the planner's steps (engine/_plan.py, ``new_step``): a frozen dataclass's ``__init__``
+    sets each field through ``object.__setattr__``; filling the slots through their descriptors
+    makes the same object faster, and the binder builds one per resource. Used only while
+    BoundResource is exactly the slotted class of these fields with nothing run after init;
+    otherwise the constructor itself.
+    """
+    names = tuple(f.name for f in fields(BoundResource))
+    slots = tuple(getattr(BoundResource, "__slots__", ()))
+    if not names == slots == _BOUND_FIELDS or hasattr(BoundResource, "__post_init__"):
+        return BoundResource
+    new = object.__new__
+    s_spec, s_address, s_urn, s_template, s_dependencies, s_ref_dependencies = (
+        getattr(BoundResource, name).__set__ for name in _BOUND_FIELDS
+    )
+
+    def build(
+        *,
+        spec: ResourceSpec,
+        address: str,
+        urn: str,
+        template: dict[str, JSON],
+        dependencies: tuple[str, ...],
+        ref_dependencies: frozenset[str],
+    ) -> BoundResource:
+        bound: BoundResource = new(BoundResource)
+        s_spec(bound, spec)
+        s_address(bound, address)
+        s_urn(bound, urn)
+        s_template(bound, template)
+        s_dependencies(bound, dependencies)
+        s_ref_dependencies(bound, ref_dependencies)
+        return bound
+
+    return build
+
+
+new_bound = _bound_builder()
+"""``BoundResource(**fields)`` with every field given by keyword (see :func:`_bound_builder`)."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -126,6 +174,12 @@ def _escape_tree(value: JSON) -> JSON:
     return value
 
 
+_Where: TypeAlias = "tuple[_Where | None, str | int | None]"
+"""Where a value sits, kept cheap until an error needs it as a :class:`Location`: a chain of
+``(parent, key)`` pairs from the value up to the root, ``(None, address)`` for a resource's
+properties or ``(None, None)`` for the deployment's outputs (see :func:`_location`)."""
+
+
 class Binder:
     """Resolves reference targets against the resources of one deployment."""
 
@@ -141,16 +195,31 @@ class Binder:
         self.environ = environ
         self.check_secrets = check_secrets
         self.by_address: dict[str, ResourceSpec] = {r.address: r for r in spec.resources}
-        self.by_name: dict[str, list[str]] = {}
-        self.by_server_name: dict[tuple[str, str], list[str]] = {}
-        for r in spec.resources:
-            self.by_name.setdefault(r.name, []).append(r.address)
-            self.by_server_name.setdefault((r.server, r.name), []).append(r.address)
         self.variables = self._variables(variables or {})
         self.secrets: set[str] = set()
         self.whole_refs: dict[str, tuple[str, str]] = {}
         """Strings that are one resource reference, bound: (address, canonical text). A
         deployment repeats its references; each is parsed and looked up once."""
+        self.path_texts: dict[Path, str] = {}
+        """Output paths as canonical references spell them (format_path), each formatted once:
+        a deployment's references share a few paths."""
+
+    @cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        """Addresses by resource name, made when a reference or a hint first needs them (full
+        addresses, most references, need only ``by_address``)."""
+        by_name: dict[str, list[str]] = {}
+        for r in self.spec.resources:
+            by_name.setdefault(r.name, []).append(r.address)
+        return by_name
+
+    @cached_property
+    def by_server_name(self) -> dict[tuple[str, str], list[str]]:
+        """Addresses by (server, resource name), made when a reference first needs them."""
+        by_server_name: dict[tuple[str, str], list[str]] = {}
+        for r in self.spec.resources:
+            by_server_name.setdefault((r.server, r.name), []).append(r.address)
+        return by_server_name
 
     def _variables(self, given: Mapping[str, Any]) -> dict[str, JSON]:
         values: dict[str, JSON] = {}
@@ -205,18 +274,21 @@ class Binder:
             close = sorted(self.by_name.get(segments[-1], []))[:3]
         return self._missing(text, loc, tuple(close))
 
-    def _target_at(self, segments: tuple[str, ...], text: str, at: _At) -> str:
+    def _target_at(self, segments: tuple[str, ...], text: str, where: _Where) -> str:
         """resolve_target, building the error location only when it is needed."""
-        if len(segments) == 1:
-            found = self.by_name.get(segments[0])
-        elif len(segments) == 2:
-            found = self.by_server_name.get((segments[0], segments[1]))
-        else:
+        if len(segments) > 2:
             candidate = ":".join(segments)
-            found = [candidate] if candidate in self.by_address else None
-        if found is not None and len(found) == 1:
-            return found[0]
-        return self.resolve_target(segments, text, at.location(self.spec.source))
+            if candidate in self.by_address:
+                return candidate
+        else:
+            found = (
+                self.by_name.get(segments[0])
+                if len(segments) == 1
+                else self.by_server_name.get((segments[0], segments[1]))
+            )
+            if found is not None and len(found) == 1:
+                return found[0]
+        return self.resolve_target(segments, text, _location(where, self.spec.source))
 
     def _missing(self, text: str, loc: Location, close: tuple[str, ...]) -> str:
         raise UnresolvedReference(
@@ -225,31 +297,76 @@ class Binder:
 
     # -- values ------------------------------------------------------------------------------
 
-    def bind_value(self, value: JSON, parent: _At, key: str | int, deps: set[str]) -> JSON:
-        """``value``, the item ``key`` of ``parent``, with references bound; the references'
-        addresses go into ``deps``. Its location is made only when it is needed."""
+    def bind_value(
+        self, value: JSON, owner: str | None, parent: _Where, key: str | int, deps: set[str]
+    ) -> JSON:
+        """``value``, the item ``key`` of ``parent`` in the properties of the resource ``owner``
+        (None: the deployment's outputs), with references bound; the references' addresses go
+        into ``deps``."""
         if isinstance(value, str):
-            return self._bind_string(value, parent, key, deps) if "${" in value else value
-        if isinstance(value, list):
-            at = _At(parent, key)
-            return [self.bind_value(v, at, i, deps) for i, v in enumerate(value)]
+            return self._bind_text(value, owner, parent, key, deps) if "${" in value else value
         if isinstance(value, dict):
-            at = _At(parent, key)
-            return {k: self.bind_value(v, at, k, deps) for k, v in value.items()}
+            return self._bind_object(value, owner, (parent, key), deps)
+        if isinstance(value, list):
+            return self._bind_list(value, owner, (parent, key), deps)
         return value
 
-    def _bind_string(self, value: str, parent: _At, key: str | int, deps: set[str]) -> JSON:
+    def _bind_object(
+        self, value: dict[str, JSON], owner: str | None, where: _Where, deps: set[str]
+    ) -> dict[str, JSON]:
+        """bind_value for an object at ``where``; its items are dispatched here, as bind_value
+        would, without a call for each (most are strings without ``${``)."""
+        out: dict[str, JSON] = {}
+        for key, item in value.items():
+            if isinstance(item, str):
+                out[key] = self._bind_text(item, owner, where, key, deps) if "${" in item else item
+            elif isinstance(item, dict):
+                out[key] = self._bind_object(item, owner, (where, key), deps)
+            elif isinstance(item, list):
+                out[key] = self._bind_list(item, owner, (where, key), deps)
+            else:
+                out[key] = item
+        return out
+
+    def _bind_list(
+        self, value: list[JSON], owner: str | None, where: _Where, deps: set[str]
+    ) -> list[JSON]:
+        """bind_value for a list at ``where``, dispatching its items as _bind_object does."""
+        out: list[JSON] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                out.append(
+                    self._bind_text(item, owner, where, index, deps) if "${" in item else item
+                )
+            elif isinstance(item, dict):
+                out.append(self._bind_object(item, owner, (where, index), deps))
+            elif isinstance(item, list):
+                out.append(self._bind_list(item, owner, (where, index), deps))
+            else:
+                out.append(item)
+        return out
+
+    def _bind_text(
+        self, value: str, owner: str | None, parent: _Where, key: str | int, deps: set[str]
+    ) -> JSON:
+        """A string with ``${``: a resource reference bound before needs only its edge (what
+        _depend adds, here without its call)."""
         known = self.whole_refs.get(value)
-        if known is not None:
-            self._depend(known[0], parent.address, deps)
-            return known[1]
-        at = _At(parent, key)
+        if known is None:
+            return self._bind_string(value, owner, (parent, key), deps)
+        address, text = known
+        if owner == address:
+            raise CycleError([address, address])
+        deps.add(address)
+        return text
+
+    def _bind_string(self, value: str, owner: str | None, where: _Where, deps: set[str]) -> JSON:
         try:
             parts = parse_template(value)
         except GrammarError as exc:
-            raise ConfigError(str(exc), location=at.location(self.spec.source)) from None
+            raise ConfigError(str(exc), location=_location(where, self.spec.source)) from None
         if len(parts) == 1 and isinstance(parts[0], Ref):
-            return self._bind_whole(value, parts[0], at, deps)
+            return self._bind_whole(value, parts[0], owner, where, deps)
         out: list[str] = []
         canonical: list[Part] = []
         cacheable = True
@@ -258,7 +375,7 @@ class Binder:
                 out.append(escape_literal(part))
                 canonical.append(part)
                 continue
-            bound = self._bind_ref(part, at, deps)
+            bound = self._bind_ref(part, owner, where, deps)
             if isinstance(bound, str) and part.kind != "variable":
                 # a canonical reference: keep its parse for the planner and executor
                 canonical.append(_canonical_ref(part, bound))
@@ -268,7 +385,7 @@ class Binder:
                 raise ConfigError(
                     f"'{part.text}' is a {type(bound).__name__} and cannot be interpolated "
                     "into a string",
-                    location=at.location(self.spec.source),
+                    location=_location(where, self.spec.source),
                     hint="use the reference as the whole value, or reference a scalar inside it",
                 )
             if isinstance(bound, str):
@@ -280,23 +397,30 @@ class Binder:
             remember_parts(text, tuple(canonical))
         return text
 
-    def _bind_whole(self, value: str, ref: Ref, at: _At, deps: set[str]) -> JSON:
+    def _bind_whole(
+        self, value: str, ref: Ref, owner: str | None, where: _Where, deps: set[str]
+    ) -> JSON:
         """A string that is one reference: it takes the referenced value's type."""
         if ref.kind == "resource":
-            address, text = self._resource_ref(ref, at, deps)
+            address, text = self._resource_ref(ref, owner, where, deps)
             remember_parts(text, (_canonical_ref(ref, text),))
             self.whole_refs[value] = (address, text)
             return text
-        bound = self._bind_ref(ref, at, deps)
+        bound = self._bind_ref(ref, owner, where, deps)
         if ref.kind == "secret":
             remember_parts(ref.text, (ref,))  # the text stays as written
         return bound
 
-    def _resource_ref(self, ref: Ref, at: _At, deps: set[str]) -> tuple[str, str]:
+    def _resource_ref(
+        self, ref: Ref, owner: str | None, where: _Where, deps: set[str]
+    ) -> tuple[str, str]:
         """The address a resource reference names (added to ``deps``) and its canonical text."""
-        address = self._target_at(ref.segments, ref.text, at)
-        self._depend(address, at.address, deps)
-        return address, "${" + address + "." + format_path(ref.path) + "}"
+        address = self._target_at(ref.segments, ref.text, where)
+        self._depend(address, owner, deps)
+        path = self.path_texts.get(ref.path)
+        if path is None:
+            path = self.path_texts[ref.path] = format_path(ref.path)
+        return address, "${" + address + "." + path + "}"
 
     def _depend(self, address: str, owner: str | None, deps: set[str]) -> None:
         """An edge from ``owner`` (the resource bound, None for outputs) to ``address``."""
@@ -304,15 +428,15 @@ class Binder:
             raise CycleError([address, address])
         deps.add(address)
 
-    def _bind_ref(self, ref: Ref, at: _At, deps: set[str]) -> JSON:
+    def _bind_ref(self, ref: Ref, owner: str | None, where: _Where, deps: set[str]) -> JSON:
         if ref.kind == "resource":
-            return self._resource_ref(ref, at, deps)[1]
+            return self._resource_ref(ref, owner, where, deps)[1]
         if ref.kind == "secret":
             key = ref.segments[0]
             if self.check_secrets and secret_value(key, self.environ) is None:
                 raise ConfigError(
                     f"secret '{key}' is not set",
-                    location=at.location(self.spec.source),
+                    location=_location(where, self.spec.source),
                     hint=f"export {SECRET_ENV_PREFIX}{key}=... (or {key}) before running",
                 )
             self.secrets.add(key)
@@ -323,7 +447,7 @@ class Binder:
             raise UnresolvedReference(
                 ref.text,
                 "names no variable (variables have no dot; resources need '.output')",
-                location=at.location(self.spec.source),
+                location=_location(where, self.spec.source),
                 candidates=tuple(close),
             )
         value = self.variables[name]
@@ -333,24 +457,24 @@ class Binder:
 
     def bind(self) -> BoundDeployment:
         resources: dict[str, BoundResource] = {}
+        deployment = self.spec.name
         for r in self.spec.resources:
             address = r.address
             ref_deps: set[str] = set()
-            root = _At(None, address)
-            template = {k: self.bind_value(v, root, k, ref_deps) for k, v in r.properties.items()}
+            template = self._bind_object(r.properties, address, (None, address), ref_deps)
             deps = self._explicit_deps(r, ref_deps) if r.depends_on else ref_deps
-            resources[address] = BoundResource(
+            resources[address] = new_bound(
                 spec=r,
                 address=address,
-                urn=make_urn(self.spec.name, address),
+                urn=make_urn(deployment, address),
                 template=template,
                 dependencies=tuple(sorted(deps)),
                 ref_dependencies=frozenset(ref_deps),
             )
         outputs: dict[str, JSON] = {}
-        everywhere = _At(None, None)
+        everywhere: _Where = (None, None)
         for key, value in self.spec.outputs.items():
-            outputs[key] = self.bind_value(value, everywhere, f"outputs.{key}", set())
+            outputs[key] = self.bind_value(value, None, everywhere, f"outputs.{key}", set())
         return BoundDeployment(
             name=self.spec.name,
             source=self.spec.source,
@@ -388,33 +512,25 @@ def _segments(canonical: str, ref: Ref) -> tuple[str, ...]:
     return tuple(canonical[2:].split(".", 1)[0].split(":"))
 
 
-class _At:
-    """Where a value sits (resource address, property path), kept cheap until an error needs
-    it as a :class:`Location`."""
-
-    __slots__ = ("address", "key", "parent")
-
-    def __init__(self, parent: _At | None, key: str | int | None) -> None:
-        self.parent = parent
-        self.key = key
-        self.address: str | None
-        """The resource's address, the key of the root (None for deployment outputs)."""
-        if parent is not None:
-            self.address = parent.address
-        else:
-            self.address = key if isinstance(key, str) else None
-
-    def location(self, file: str | None) -> Location:
-        keys: list[str | int] = []
-        node: _At = self
-        while node.parent is not None:
-            if node.key is not None:
-                keys.append(node.key)
-            node = node.parent
-        prop = ""
-        for key in reversed(keys):
-            prop += f"[{key}]" if isinstance(key, int) else (f".{key}" if prop else key)
-        return Location(file=file, address=self.address, property=prop or None)
+def _location(where: _Where, file: str | None) -> Location:
+    """The location ``where`` describes: the resource's address (the root's key) and the
+    property path below it."""
+    keys: list[str | int] = []
+    node = where
+    parent = node[0]
+    while parent is not None:
+        key = node[1]
+        if key is not None:
+            keys.append(key)
+        node = parent
+        parent = node[0]
+    root = node[1]
+    prop = ""
+    for key in reversed(keys):
+        prop += f"[{key}]" if isinstance(key, int) else (f".{key}" if prop else key)
+    return Location(
+        file=file, address=root if isinstance(root, str) else None, property=prop or None
+    )
 
 
 def bind(
