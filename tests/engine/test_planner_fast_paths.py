@@ -20,6 +20,7 @@ from mcp_iac.core import (
     UNKNOWN_TEXT,
     ConfigError,
     Path,
+    Ref,
     Secret,
     UnresolvedReference,
     format_path,
@@ -31,7 +32,8 @@ from mcp_iac.engine import PlanStep, ResourceRecord, bind, make_plan, resolve
 from mcp_iac.engine._graph import topo_order
 from mcp_iac.engine._plan import StepOptions, new_step
 from mcp_iac.engine._planner import _display
-from mcp_iac.engine._resolve import resolves_to
+from mcp_iac.engine._resolve import _interpolate, _ref_value, resolves_to, template_parts
+from mcp_iac.protocol import ResourceTypeSchema
 
 # -- oracles: the code the fast paths replaced -----------------------------------------------
 
@@ -258,6 +260,12 @@ TEMPLATES: list[object] = [
     {"k": "${a.s}", "j": ["${a.n}", "y"]},
     {"k": {"x": "${a.obj}"}},
     {"k": ["${a.list}"]},
+    {"k": "x"},
+    {"k": Text("x")},
+    {"k": "x", "j": "${a.s}"},
+    ["x", Text("x"), "${a.n}"],
+    {"k": "pre-${a.s}", "j": ["${secret:key}", "${a.obj}"]},
+    {"k": {"j": {"i": ["${a.list}", "y", 1, None]}}},
 ]
 
 VALUES: list[object] = [
@@ -279,7 +287,51 @@ VALUES: list[object] = [
     {"j": [1, "y"], "k": "x"},
     {"k": {"x": {"k": "x"}}},
     {"k": [["x"]]},
+    {"k": "x", "j": "x"},
+    {"k": "x", "extra": "x"},
+    {"k": Text("x")},
+    ["x", "x", 1],
+    ["x", Text("x"), 1],
+    {"k": "pre-x", "j": [Secret("secret-key"), {"k": "x"}]},
+    {"k": {"j": {"i": [["x"], "y", 1, None]}}},
+    {"k": {"j": {"i": [["x"], "y", 1.0, None]}}},
 ]
+
+
+def resolve_oracle(template: object) -> object:
+    """resolve as it was written before it took plain strings and resource references without
+    a call."""
+    if isinstance(template, str):
+        if "${" not in template:
+            return template
+        parts = template_parts(template)
+        if len(parts) == 1 and isinstance(parts[0], Ref):
+            return _ref_value(parts[0], fake_lookup, fake_secret)
+        return _interpolate(parts, fake_lookup, fake_secret)
+    if isinstance(template, dict):
+        return {k: resolve_oracle(v) for k, v in template.items()}
+    if isinstance(template, list):
+        return [resolve_oracle(v) for v in template]
+    return template
+
+
+def whole(value: object) -> object:
+    """``value`` with its types spelled out, to compare exactly (1 == 1.0 == True otherwise)."""
+    if isinstance(value, dict):
+        return ("dict", [(k, whole(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [whole(v) for v in value])
+    if isinstance(value, Secret):
+        return ("secret", whole(value.value))
+    return (type(value), value)
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=repr)
+def test_resolve_gives_what_the_plain_recursion_gives(template: object) -> None:
+    resolved = resolve(template, fake_lookup, fake_secret)
+    assert whole(resolved) == whole(resolve_oracle(template))
+    if type(template) is str and "${" not in template:
+        assert resolved is template
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=repr)
@@ -313,6 +365,35 @@ def test_resolves_to_raises_what_resolve_raises_when_it_reaches_the_reference(
     assert str(again.value) == str(raised.value)
 
 
+BAD_TEMPLATES: list[object] = [
+    "${missing.x}",
+    {"k": "${missing.x}"},
+    {"k": "x", "j": "${a.nothing}"},
+    {"k": "pre-${a.obj}"},
+    ["${a.s}", "in ${a.list}"],
+    {"k": ["${a.s}", {"j": "${missing.x}"}]},
+]
+
+
+@pytest.mark.parametrize("template", BAD_TEMPLATES, ids=repr)
+def test_resolves_to_is_false_or_raises_the_error_resolve_raises(template: object) -> None:
+    with pytest.raises(ConfigError) as raised:
+        resolve(template, fake_lookup, fake_secret)
+    for value in [
+        *VALUES,
+        {"k": "x", "j": "x"},
+        {"k": "x", "other": "x"},  # the keys differ, not their number: checked as it goes
+        {"k": ["x", {"j": "x"}]},
+        {"k": ["x", {"other": "x"}]},
+    ]:
+        outcome: object
+        try:
+            outcome = resolves_to(template, value, fake_lookup, fake_secret)
+        except ConfigError as exc:
+            outcome = (type(exc), str(exc))
+        assert outcome in (False, (type(raised.value), str(raised.value))), value
+
+
 def test_resolves_to_stops_at_the_first_difference_before_a_bad_reference() -> None:
     template = {"k": "x", "j": "${missing.x}"}
     assert resolves_to(template, {"k": "other", "j": None}, fake_lookup, fake_secret) is False
@@ -321,59 +402,54 @@ def test_resolves_to_stops_at_the_first_difference_before_a_bad_reference() -> N
 
 # -- steps filled through their slots --------------------------------------------------------
 
+STEP_VALUES: dict[str, Any] = {
+    "address": "a:b:c",
+    "urn": "d/a:b:c",
+    "type": "a:b",
+    "server": "a",
+    "name": "c",
+    "action": "update",
+    "reason": "changed: x",
+    "changed_paths": ("x",),
+    "replace_paths": ("y",),
+    "depends_on": ("a:b:d",),
+    "dependencies": ("a:b:d", "a:b:e"),
+    "template": {"x": "${a:b:d.id}"},
+    "before": {"x": 1},
+    "after": {"x": 2},
+    "unknown_paths": ("x",),
+    "options": StepOptions(protect=True),
+    "deposed": True,
+    "secret_paths": ("secret",),
+}
+
 
 def test_new_step_builds_the_step_the_constructor_builds() -> None:
-    assert new_step is not PlanStep  # the fast builder is in use
-    values: dict[str, Any] = {
-        "address": "a:b:c",
-        "urn": "d/a:b:c",
-        "type": "a:b",
-        "server": "a",
-        "name": "c",
-        "action": "update",
-        "reason": "changed: x",
-        "changed_paths": ("x",),
-        "replace_paths": ("y",),
-        "depends_on": ("a:b:d",),
-        "dependencies": ("a:b:d", "a:b:e"),
-        "template": {"x": "${a:b:d.id}"},
-        "before": {"x": 1},
-        "after": {"x": 2},
-        "unknown_paths": ("x",),
-        "options": StepOptions(protect=True),
-        "deposed": True,
-        "secret_paths": ("secret",),
-    }
-    assert list(values) == [f.name for f in fields(PlanStep)]
-    built = new_step(**values)
-    made = PlanStep(**values)
+    assert list(STEP_VALUES) == [f.name for f in fields(PlanStep)]  # the order new_step takes
+    built = new_step(*STEP_VALUES.values())
+    made = PlanStep(**STEP_VALUES)
     assert type(built) is PlanStep
     assert built == made
     assert repr(built) == repr(made)
     assert hash(built.options) == hash(made.options)
+    for name, value in STEP_VALUES.items():
+        assert getattr(built, name) is value, name
+
+
+def test_new_step_takes_each_field_at_its_place_and_is_frozen() -> None:
+    # distinct values for every field: a field stored in another's slot would show
+    values = {name: (f"value of {name}",) for name in STEP_VALUES}
+    built = new_step(*values.values())
+    assert built == PlanStep(**values)
+    with pytest.raises(AttributeError):
+        built.action = "create"  # type: ignore[misc]  # frozen: the point of the test
+    with pytest.raises(TypeError):
+        new_step(**STEP_VALUES)  # positional only: a call naming 18 arguments builds a dict
 
 
 def test_new_step_needs_every_field() -> None:
     with pytest.raises(TypeError, match="secret_paths"):
-        new_step(
-            address="a:b:c",
-            urn="d/a:b:c",
-            type="a:b",
-            server="a",
-            name="c",
-            action="create",
-            reason="r",
-            changed_paths=(),
-            replace_paths=(),
-            depends_on=(),
-            dependencies=(),
-            template=None,
-            before=None,
-            after=None,
-            unknown_paths=(),
-            options=StepOptions(),
-            deposed=False,
-        )
+        new_step(*list(STEP_VALUES.values())[:-1])
 
 
 # -- the planner: a no-op decided without the planned values --------------------------------
@@ -472,3 +548,36 @@ def test_a_recorded_resource_is_planned_as_the_full_comparison_decides(
     step = plan.step("local:data:b")
     assert step is not None
     assert step.action == action
+
+
+# -- step options: one object per distinct set of values, found by the options object first ---
+
+
+def test_step_options_follow_each_resources_options_and_its_types_replace_order() -> None:
+    schemas = {
+        "local:data": ResourceTypeSchema(type="local:data", delete_before_replace=True),
+        "local:file": ResourceTypeSchema(type="local:file"),
+    }
+    bound = bind(
+        _doc(
+            # a and c share the loader's default options object, of types that replace apart
+            {"type": "local:data", "name": "a", "properties": {}},
+            {"type": "local:data", "name": "b", "properties": {}, "options": {"retries": 2}},
+            {"type": "local:file", "name": "c", "properties": {}},
+            {"type": "local:file", "name": "d", "properties": {}, "options": {"protect": True}},
+            {"type": "local:file", "name": "e", "properties": {}, "options": {"retries": 2}},
+        ),
+        None,
+    )
+    plan = make_plan(bound, {}, deployment="t", schemas=schemas)
+    options = {step.name: step.options for step in plan.steps}
+    expected = {
+        "a": StepOptions(delete_before_replace=True),
+        "b": StepOptions(delete_before_replace=True),
+        "c": StepOptions(),
+        "d": StepOptions(protect=True),
+        "e": StepOptions(),
+    }
+    assert options == expected
+    assert options["a"] is options["b"]  # equal values: one shared object
+    assert options["c"] is options["e"]

@@ -8,7 +8,6 @@ saved plan file never contains secret values.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -63,78 +62,62 @@ class PlanStep:
     """Property paths the provider declares secret (redacted from the template in reports)."""
 
 
-_STEP_FIELDS = (
-    "address", "urn", "type", "server", "name", "action", "reason", "changed_paths",
-    "replace_paths", "depends_on", "dependencies", "template", "before", "after",
-    "unknown_paths", "options", "deposed", "secret_paths",
-)  # fmt: skip
+class _StepSlots:
+    """PlanStep's slots (the same names in the same order, so the same layout), writable."""
+
+    __slots__ = PlanStep.__slots__
 
 
-def _step_builder() -> Callable[..., PlanStep]:
-    """``PlanStep(**fields)`` with every field given by keyword, at a third of the cost.
+def new_step(  # noqa: PLR0917  # positional on purpose: see the docstring
+    address: str,
+    urn: str,
+    type: str,
+    server: str,
+    name: str,
+    action: Action,
+    reason: str,
+    changed_paths: tuple[str, ...],
+    replace_paths: tuple[str, ...],
+    depends_on: tuple[str, ...],
+    dependencies: tuple[str, ...],
+    template: dict[str, JSON] | None,
+    before: JSON,
+    after: JSON,
+    unknown_paths: tuple[str, ...],
+    options: StepOptions,
+    deposed: bool,
+    secret_paths: tuple[str, ...],
+    /,
+) -> PlanStep:
+    """``PlanStep(...)`` of every field, in order, at a fifth of the cost (the planner builds
+    one step per resource).
 
-    A frozen dataclass's ``__init__`` sets each of its 18 fields through ``object.__setattr__``;
-    filling the slots through their descriptors makes the same object faster, and the planner
-    builds one step per resource. Used only while PlanStep is exactly the slotted class of these
-    fields with nothing run after init; otherwise the constructor itself.
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``; here they
+    are plain stores into a writable object of the same layout, which then becomes the
+    PlanStep. Positional only: a call naming 18 arguments builds a dict of them first.
     """
-    names = tuple(f.name for f in fields(PlanStep))
-    slots = tuple(getattr(PlanStep, "__slots__", ()))
-    if not names == slots == _STEP_FIELDS or hasattr(PlanStep, "__post_init__"):
-        return PlanStep
-    new = object.__new__
-    setters = [getattr(PlanStep, name).__set__ for name in _STEP_FIELDS]
-    s_address, s_urn, s_type, s_server, s_name, s_action, s_reason = setters[:7]
-    s_changed, s_replace, s_depends_on, s_dependencies, s_template = setters[7:12]
-    s_before, s_after, s_unknown, s_options, s_deposed, s_secret = setters[12:]
-
-    def build(
-        *,
-        address: str,
-        urn: str,
-        type: str,
-        server: str,
-        name: str,
-        action: Action,
-        reason: str,
-        changed_paths: tuple[str, ...],
-        replace_paths: tuple[str, ...],
-        depends_on: tuple[str, ...],
-        dependencies: tuple[str, ...],
-        template: dict[str, JSON] | None,
-        before: JSON,
-        after: JSON,
-        unknown_paths: tuple[str, ...],
-        options: StepOptions,
-        deposed: bool,
-        secret_paths: tuple[str, ...],
-    ) -> PlanStep:
-        step: PlanStep = new(PlanStep)
-        s_address(step, address)
-        s_urn(step, urn)
-        s_type(step, type)
-        s_server(step, server)
-        s_name(step, name)
-        s_action(step, action)
-        s_reason(step, reason)
-        s_changed(step, changed_paths)
-        s_replace(step, replace_paths)
-        s_depends_on(step, depends_on)
-        s_dependencies(step, dependencies)
-        s_template(step, template)
-        s_before(step, before)
-        s_after(step, after)
-        s_unknown(step, unknown_paths)
-        s_options(step, options)
-        s_deposed(step, deposed)
-        s_secret(step, secret_paths)
-        return step
-
-    return build
-
-
-new_step = _step_builder()
-"""``PlanStep(**fields)`` with every field given by keyword (see :func:`_step_builder`)."""
+    step: Any = _StepSlots()  # typed loosely: mypy does not read __slots__
+    step.address = address
+    step.urn = urn
+    step.type = type
+    step.server = server
+    step.name = name
+    step.action = action
+    step.reason = reason
+    step.changed_paths = changed_paths
+    step.replace_paths = replace_paths
+    step.depends_on = depends_on
+    step.dependencies = dependencies
+    step.template = template
+    step.before = before
+    step.after = after
+    step.unknown_paths = unknown_paths
+    step.options = options
+    step.deposed = deposed
+    step.secret_paths = secret_paths
+    step.__class__ = PlanStep  # the same slots: see _StepSlots
+    built: PlanStep = step  # typing.cast would be a call
+    return built
 
 
 @dataclass(frozen=True, slots=True, repr=False)

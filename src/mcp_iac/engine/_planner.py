@@ -112,6 +112,7 @@ class _Planner:
         self.protected: list[str] = []
         self._facts: dict[str, _TypeFacts] = {}
         self._options: dict[tuple[bool, tuple[str, ...], bool, float, int], StepOptions] = {}
+        self._options_of: dict[tuple[int, bool], tuple[ResourceOptions, StepOptions]] = {}
         self._path_texts: dict[Path, str] = {}
 
     def facts(self, type_: str) -> _TypeFacts:
@@ -149,7 +150,7 @@ class _Planner:
                 return lookup(record.outputs, path)
             if head in record.outputs:
                 return UNKNOWN
-        facts = self.facts(step.type)
+        facts = self._facts.get(step.type) or self.facts(step.type)
         out_keys = facts.output_keys
         if out_keys is not None and head in out_keys:
             return UNKNOWN
@@ -205,17 +206,19 @@ class _Planner:
             planned = mark_secret_paths(planned, facts.secret_paths)
         return planned
 
-    def _unchanged(self, res: BoundResource, record: ResourceRecord, facts: _TypeFacts) -> bool:
-        """True when ``res`` is certainly a no-op: what the full comparison in plan_resource
-        finds, decided without building the planned values (nobody reads those of a no-op:
-        references to it use its record). False: plan it in full."""
-        opts = res.spec.options
+    def _unchanged(
+        self, res: BoundResource, record: ResourceRecord, facts: _TypeFacts, opts: ResourceOptions
+    ) -> bool:
+        """True when ``res`` (of options ``opts``) is certainly a no-op: what the full
+        comparison in plan_resource finds, decided without building the planned values (nobody
+        reads those of a no-op: references to it use its record). False: plan it in full."""
         if (
             opts.ignore_changes
             or facts.secret_paths
             or record.status == "tainted"
             or record.protect != opts.protect
-            or not _same_deps(record, res)
+            # as _same_deps, without a call in the common case
+            or (record.dependencies != res.dependencies and not _same_deps(record, res))
         ):
             return False
         try:
@@ -242,18 +245,25 @@ class _Planner:
             ) from None
 
     def _step_options(self, opts: ResourceOptions, facts: _TypeFacts) -> StepOptions:
-        """The step's options; one shared object per distinct set of values."""
+        """The step's options; one shared object per distinct set of values, found by the
+        options object first (resources without options share one)."""
+        seen = self._options_of.get((id(opts), facts.delete_before_replace))
+        if seen is not None:
+            return seen[1]
         dbr = opts.delete_before_replace or facts.delete_before_replace
         key = (opts.protect, opts.ignore_changes, dbr, opts.timeout_seconds, opts.retries)
         found = self._options.get(key)
         if found is None:
             found = self._options[key] = StepOptions(*key)
+        # opts is kept with it: its id cannot be reused by another object meanwhile
+        self._options_of[id(opts), facts.delete_before_replace] = (opts, found)
         return found
 
     def _step(
         self,
         res: BoundResource,
         facts: _TypeFacts,
+        opts: ResourceOptions,
         action: Action,
         reason: str,
         *,
@@ -264,43 +274,43 @@ class _Planner:
         unknown_paths: tuple[str, ...] = (),
     ) -> PlanStep:
         spec = res.spec
-        steps = self.steps
         return new_step(
-            address=res.address,
-            urn=res.urn,
-            type=spec.type,
-            server=spec.server,
-            name=spec.name,
-            action=action,
-            reason=reason,
-            changed_paths=changed_paths,
-            replace_paths=replace_paths,
-            # dependencies come first in topological order, so those in the plan are known
-            depends_on=tuple(filter(steps.__contains__, res.dependencies)),
-            dependencies=res.dependencies,
-            template=res.template,
-            before=before,
-            after=after,
-            unknown_paths=unknown_paths,
-            options=self._step_options(spec.options, facts),
-            deposed=False,
-            secret_paths=facts.secret_paths,
+            res.address,
+            res.urn,
+            spec.type,
+            spec.server,
+            spec.name,
+            action,
+            reason,
+            changed_paths,
+            replace_paths,
+            # depends_on: dependencies come first in topological order, so those in the plan
+            # are known
+            tuple(filter(self.steps.__contains__, res.dependencies)),
+            res.dependencies,
+            res.template,
+            before,
+            after,
+            unknown_paths,
+            self._step_options(opts, facts),
+            False,  # deposed
+            facts.secret_paths,
         )
 
     def plan_resource(self, res: BoundResource) -> PlanStep:
         spec = res.spec
         opts = spec.options
         record = self.recorded.get(res.address)
-        facts = self.facts(spec.type)
-        if record is not None and self._unchanged(res, record, facts):
-            return self._step(res, facts, "no-op", "no changes")
+        facts = self._facts.get(spec.type) or self.facts(spec.type)
+        if record is not None and self._unchanged(res, record, facts, opts):
+            return self._step(res, facts, opts, "no-op", "no changes")
         planned = self._planned_values(res, facts)
-        ignored = self._ignored(res)
+        ignored = self._ignored(res) if opts.ignore_changes else []
         if record is None:
             self.planned[res.address] = planned
             after, unknown = _display(planned, self._path_texts)
             return self._step(
-                res, facts, "create", "not yet created", after=after, unknown_paths=unknown
+                res, facts, opts, "create", "not yet created", after=after, unknown_paths=unknown
             )
         effective = with_ignored(planned, record.properties, ignored)
         self.planned[res.address] = effective
@@ -319,7 +329,7 @@ class _Planner:
             and record.protect == opts.protect
             and _same_deps(record, res)
         ):
-            return self._step(res, facts, "no-op", "no changes")
+            return self._step(res, facts, opts, "no-op", "no changes")
         schema = self.schemas.get(spec.type)
         action, reason, replace_paths = _decide(record, res, schema, effective, changed)
         after, unknown = _display(effective, self._path_texts)
@@ -330,6 +340,7 @@ class _Planner:
         return self._step(
             res,
             facts,
+            opts,
             action,
             reason,
             changed_paths=tuple(format_path(p) or "(all)" for p in changed),
@@ -444,20 +455,29 @@ def _shown(v: object, path: Path, plain: bool, unknown: list[tuple[Path, bool]])
         return UNKNOWN_TEXT
     if isinstance(v, Secret):
         return "(sensitive)"
-    # a JSON scalar is shown as it is, without a call; loops as in resolve()
+    # a JSON scalar is shown as it is, without a call, and an unknown leaf is noted without one;
+    # loops as in resolve()
     if isinstance(v, dict):
         shown: dict[str, JSON] = {}
         for k, x in v.items():
-            shown[k] = (
-                x
-                if type(x) in _SCALARS
-                else _shown(x, (*path, k), plain and type(k) is str, unknown)
-            )
+            if type(x) in _SCALARS:
+                shown[k] = x
+            elif x is UNKNOWN:
+                unknown.append(((*path, k), plain and type(k) is str))
+                shown[k] = UNKNOWN_TEXT
+            else:
+                shown[k] = _shown(x, (*path, k), plain and type(k) is str, unknown)
         return shown
     if isinstance(v, list):
         items: list[JSON] = []
         for i, x in enumerate(v):
-            items.append(x if type(x) in _SCALARS else _shown(x, (*path, i), plain, unknown))
+            if type(x) in _SCALARS:
+                items.append(x)
+            elif x is UNKNOWN:
+                unknown.append(((*path, i), plain))
+                items.append(UNKNOWN_TEXT)
+            else:
+                items.append(_shown(x, (*path, i), plain, unknown))
         return items
     return v  # type: ignore[return-value]  # scalars are JSON
 
@@ -524,9 +544,10 @@ def make_plan(
             planner.steps[address] = planner.plan_resource(desired[address])
 
     del_reason = "destroying the deployment" if mode == "destroy" else "no longer in the deployment"
-    for address in recorded:
-        if address in selected_deletes:
-            planner.steps[address] = planner.plan_delete(recorded[address], reason=del_reason)
+    if selected_deletes:
+        for address in recorded:
+            if address in selected_deletes:
+                planner.steps[address] = planner.plan_delete(recorded[address], reason=del_reason)
 
     if planner.protected:
         raise ProtectedResource(
@@ -534,17 +555,17 @@ def make_plan(
             hint="set protect: false on them first (and apply), or change the plan",
         )
 
-    # execution order edges
-    steps: list[PlanStep] = []
-    for address, step in planner.steps.items():
-        if step.action != "delete":
-            steps.append(step)
-            continue
-        # delete after everything that depended on it has been deleted or changed
-        after = {d for d in rec_dependents.get(address, ()) if d in planner.steps}
-        if step.deposed and base_address(address) in planner.steps:
-            after.add(base_address(address))
-        steps.append(replace(step, depends_on=tuple(sorted(after - {address}))))
+    # execution order edges: a delete waits for everything that depended on it to be deleted
+    # or changed (the other steps have theirs)
+    steps = list(planner.steps.values())
+    if selected_deletes:
+        for index, (address, step) in enumerate(planner.steps.items()):
+            if step.action != "delete":
+                continue
+            after = {d for d in rec_dependents.get(address, ()) if d in planner.steps}
+            if step.deposed and base_address(address) in planner.steps:
+                after.add(base_address(address))
+            steps[index] = replace(step, depends_on=tuple(sorted(after - {address})))
 
     return Plan(
         deployment=deployment,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from mcp_iac.core import (
     JSON,
+    MISSING,
     UNKNOWN,
     ConfigError,
     GrammarError,
@@ -66,21 +67,30 @@ def resolve(template: object, lookup: Lookup, secret: SecretLookup) -> object:
     if isinstance(template, str):
         if "${" not in template:
             return template
-        parts = template_parts(template)
-        if len(parts) == 1 and isinstance(parts[0], Ref):
-            return _ref_value(parts[0], lookup, secret)
+        parts = _PARTS.get(template) or template_parts(template)
+        if len(parts) == 1:
+            ref = parts[0]
+            if isinstance(ref, Ref):
+                if ref.kind == "resource":  # _ref_value's common case, without the call
+                    return lookup(":".join(ref.segments), ref.path)
+                return _ref_value(ref, lookup, secret)
         return _interpolate(parts, lookup, secret)
     # loops rather than comprehensions: on Python 3.11 each of those makes a function and
-    # closure cells per call, which costs more than the few items of a typical template
+    # closure cells per call, which costs more than the few items of a typical template; a
+    # plain string without references is its own value, taken without a call
     if isinstance(template, dict):
         values: dict[str, object] = {}
         for key, item in template.items():
-            values[key] = resolve(item, lookup, secret)
+            values[key] = (
+                item if type(item) is str and "${" not in item else resolve(item, lookup, secret)
+            )
         return values
     if isinstance(template, list):
         items: list[object] = []
         for item in template:
-            items.append(resolve(item, lookup, secret))
+            items.append(
+                item if type(item) is str and "${" not in item else resolve(item, lookup, secret)
+            )
         return items
     return template
 
@@ -95,25 +105,58 @@ def resolves_to(template: object, value: object, lookup: Lookup, secret: SecretL
     Raises:
         ConfigError: as ``resolve``, for a reference it looks up.
     """
-    if isinstance(template, str):
-        if "${" not in template:
-            return type(value) is type(template) and value == template
-        return same_tree(value, resolve(template, lookup, secret))
+    # strings, the common leaves, are compared in the loops without the call this would be
     if isinstance(template, dict):
-        if type(value) is not dict or value.keys() != template.keys():
+        # the same keys: as many, and each of the template's found (checked as the walk goes,
+        # in the template's order, as resolve would look its references up)
+        if type(value) is not dict or len(value) != len(template):
             return False
-        for key, item in template.items():  # noqa: SIM110  # a loop: no generator per node
-            if not resolves_to(item, value[key], lookup, secret):
+        for key, item in template.items():
+            found = value.get(key, MISSING)
+            if found is MISSING:
+                return False
+            if type(item) is str:
+                if "${" not in item:
+                    if type(found) is not str or found != item:
+                        return False
+                elif not _text_resolves_to(item, found, lookup, secret):
+                    return False
+            elif not resolves_to(item, found, lookup, secret):
                 return False
         return True
     if isinstance(template, list):
         if type(value) is not list or len(value) != len(template):
             return False
         for index, item in enumerate(template):
-            if not resolves_to(item, value[index], lookup, secret):
+            found = value[index]
+            if type(item) is str:
+                if "${" not in item:
+                    if type(found) is not str or found != item:
+                        return False
+                elif not _text_resolves_to(item, found, lookup, secret):
+                    return False
+            elif not resolves_to(item, found, lookup, secret):
                 return False
         return True
+    if isinstance(template, str):
+        if "${" not in template:
+            return type(value) is type(template) and value == template
+        return _text_resolves_to(template, value, lookup, secret)
     return same_tree(value, template)
+
+
+def _text_resolves_to(text: str, value: object, lookup: Lookup, secret: SecretLookup) -> bool:
+    """:func:`resolves_to` for a string with references; one reference to a resource (the
+    usual case) is looked up and compared here as ``resolve`` then ``same_tree`` would."""
+    parts = _PARTS.get(text) or template_parts(text)
+    if len(parts) == 1:
+        ref = parts[0]
+        if isinstance(ref, Ref) and ref.kind == "resource":
+            found = lookup(":".join(ref.segments), ref.path)
+            if type(found) is str:
+                return type(value) is str and value == found
+            return same_tree(value, found)
+    return same_tree(value, resolve(text, lookup, secret))
 
 
 def _interpolate(parts: tuple[Part, ...], lookup: Lookup, secret: SecretLookup) -> object:
