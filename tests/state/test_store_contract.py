@@ -115,6 +115,18 @@ def test_written_resources_read_back_keyed_by_address_with_every_field(
     assert stored.created_at == stored.updated_at != ""
 
 
+def test_resources_read_back_by_address_whatever_order_they_were_written_in(
+    store: StateStore, resource: MakeResource
+) -> None:
+    # by code point: upper case before lower case, "r10" before "r9"
+    addresses = ["local:file:r9", "local:file:b", "local:file:B", "local:file:r10", "local:x:a"]
+    store.write_resources("web", records=[resource(a) for a in addresses[:3]])
+    store.write_resources("web", records=[resource(a) for a in addresses[3:]])
+    got = store.resources("web")
+    assert list(got) == sorted(addresses)
+    assert [r.address for r in got.values()] == sorted(addresses)
+
+
 def test_resources_of_an_unknown_deployment_are_empty(store: StateStore) -> None:
     assert store.resources("nowhere") == {}
 

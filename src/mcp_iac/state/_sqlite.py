@@ -49,7 +49,7 @@ from ._rows import (
     operation_from_row,
     resource_from_dict,
     resource_to_dict,
-    resources_from_document,
+    resources_from_columns,
     run_from_row,
     snapshot_text,
 )
@@ -107,8 +107,8 @@ class SqliteStateStore:
     def resources(self, deployment: str) -> dict[str, ResourceRecord]:
         """Current resources of ``deployment`` keyed by address."""
         with self._db.read("read resources") as conn:
-            (text,) = conn.execute(RESOURCES_READ, (deployment,)).fetchone()
-        return resources_from_document(text, self._codec)
+            row = conn.execute(RESOURCES_READ, (deployment,)).fetchone()
+        return resources_from_columns(row, self._codec)
 
     def write_resources(
         self,
