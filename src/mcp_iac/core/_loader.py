@@ -36,9 +36,18 @@ _valid_name = NAME_RE.match
 _OPTION_KEYS = ("protect", "ignoreChanges", "deleteBeforeReplace", "timeoutSeconds", "retries")
 
 
-def _label(where: str, name: object) -> str:
+_Entry = tuple[str, int]
+"""Where a resource is declared: its list's property and its index there, ``("spec.resources",
+3)``; spelled ``spec.resources[3]`` (by :func:`_place`) only when an error names it."""
+
+
+def _place(where: _Entry) -> str:
+    return f"{where[0]}[{where[1]}]"
+
+
+def _label(where: _Entry, name: object) -> str:
     """How an error names a resource: its place in the document, and its name when it has one."""
-    return f"{where} ({name})" if isinstance(name, str) else where
+    return f"{_place(where)} ({name})" if isinstance(name, str) else _place(where)
 
 
 def _suggest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
@@ -146,7 +155,7 @@ class _Loader:
         raw = [] if raw is None else raw
         if not isinstance(raw, list):
             raise self.error("spec.resources must be a list", prop="spec.resources")
-        resources = [self._resource(r, f"spec.resources[{i}]", None) for i, r in enumerate(raw)]
+        resources = [self._resource(r, ("spec.resources", i), None) for i, r in enumerate(raw)]
         return self._finish(
             str(meta["name"]), spec.get("variables"), resources, spec.get("outputs"), "spec"
         )
@@ -166,7 +175,7 @@ class _Loader:
             if not isinstance(raw, list):
                 raise self.error("resources must be a list", prop="resources")
             resources.extend(
-                self._resource(r, f"resources[{i}]", None, seed=True) for i, r in enumerate(raw)
+                self._resource(r, ("resources", i), None, seed=True) for i, r in enumerate(raw)
             )
         by_server = doc.get("serverResources")
         if by_server is not None:
@@ -179,7 +188,7 @@ class _Loader:
                 if not isinstance(items, list):
                     raise self.error("must be a list of resources", prop=where)
                 resources.extend(
-                    self._resource(r, f"{where}[{i}]", str(server), seed=True)
+                    self._resource(r, (where, i), str(server), seed=True)
                     for i, r in enumerate(items)
                 )
         return self._finish(str(name), doc.get("variables"), resources, doc.get("outputs"), "")
@@ -195,11 +204,12 @@ class _Loader:
                 )
 
     def _resource(
-        self, raw: Any, where: str, group_server: str | None, *, seed: bool = False
+        self, raw: Any, where: _Entry, group_server: str | None, *, seed: bool = False
     ) -> ResourceSpec:
         if not isinstance(raw, dict):
             raise self.error(
-                "a resource must be a mapping with type, name and properties", prop=where
+                "a resource must be a mapping with type, name and properties",
+                prop=_place(where),
             )
         if "dependencies" in raw or "depends_on" in raw:
             raw = {_SEED_ALIASES.get(k, k): v for k, v in raw.items()}
@@ -214,7 +224,7 @@ class _Loader:
         if not isinstance(name, str) or not _valid_name(name):
             raise self.error(
                 f"name {name!r} is invalid: use letters, digits, '-' and '_' (no dots or colons)",
-                prop=f"{where}.name",
+                prop=f"{_place(where)}.name",
             )
         server = raw.get("server", group_server)
         if server is not None and (not isinstance(server, str) or not _valid_name(server)):
@@ -262,7 +272,7 @@ class _Loader:
             address=address,
         )
 
-    def _unknown_field(self, raw: dict[Any, Any], where: str, name: object) -> NoReturn:
+    def _unknown_field(self, raw: dict[Any, Any], where: _Entry, name: object) -> NoReturn:
         key = next(k for k in raw if k not in _RESOURCE_KEY_SET)
         raise self.error(
             f"unknown field '{key}'",
@@ -323,7 +333,7 @@ class _Loader:
         except _NotPlain:
             return None
 
-    def _split_type(self, full_type: str, where: str, name: str) -> tuple[str, str]:
+    def _split_type(self, full_type: str, where: _Entry, name: str) -> tuple[str, str]:
         """The provider and the rest of the type, ``:``-joined as in an address (split_type,
         checked), remembered in ``_types``: once per distinct type of the document (most
         resources share a few)."""
