@@ -349,24 +349,41 @@ class Binder:
     def _bind_text(
         self, value: str, owner: str | None, parent: _Where, key: str | int, deps: set[str]
     ) -> JSON:
-        """A string with ``${``: a resource reference bound before needs only its edge (what
-        _depend adds, here without its call)."""
+        """A string with ``${``. One that is a single resource reference, as most are, is bound
+        once per deployment (``whole_refs``); each occurrence adds its edge."""
         known = self.whole_refs.get(value)
         if known is None:
-            return self._bind_string(value, owner, (parent, key), deps)
+            where = (parent, key)
+            try:
+                parts = parse_template(value)
+            except GrammarError as exc:
+                raise ConfigError(str(exc), location=_location(where, self.spec.source)) from None
+            ref = parts[0]
+            if len(parts) != 1 or not isinstance(ref, Ref) or ref.kind != "resource":
+                return self._bind_parts(parts, owner, where, deps)
+            known = self._whole_resource_ref(value, ref, where)
         address, text = known
         if owner == address:
             raise CycleError([address, address])
         deps.add(address)
         return text
 
-    def _bind_string(self, value: str, owner: str | None, where: _Where, deps: set[str]) -> JSON:
-        try:
-            parts = parse_template(value)
-        except GrammarError as exc:
-            raise ConfigError(str(exc), location=_location(where, self.spec.source)) from None
+    def _whole_resource_ref(self, value: str, ref: Ref, where: _Where) -> tuple[str, str]:
+        """Bind ``value``, the resource reference ``ref`` alone: the address it names and its
+        canonical text, remembered (in ``whole_refs``, and its parse for the planner)."""
+        address = self._target_at(ref.segments, ref.text, where)
+        text = "${" + address + "." + self._path_text(ref.path) + "}"
+        remember_parts(text, (_canonical_ref(ref, text),))
+        known = self.whole_refs[value] = (address, text)
+        return known
+
+    def _bind_parts(
+        self, parts: list[Part], owner: str | None, where: _Where, deps: set[str]
+    ) -> JSON:
+        """A string parsed into ``parts``: a variable or secret alone, or text with references
+        interpolated."""
         if len(parts) == 1 and isinstance(parts[0], Ref):
-            return self._bind_whole(value, parts[0], owner, where, deps)
+            return self._bind_whole(parts[0], owner, where, deps)
         out: list[str] = []
         canonical: list[Part] = []
         cacheable = True
@@ -397,15 +414,8 @@ class Binder:
             remember_parts(text, tuple(canonical))
         return text
 
-    def _bind_whole(
-        self, value: str, ref: Ref, owner: str | None, where: _Where, deps: set[str]
-    ) -> JSON:
-        """A string that is one reference: it takes the referenced value's type."""
-        if ref.kind == "resource":
-            address, text = self._resource_ref(ref, owner, where, deps)
-            remember_parts(text, (_canonical_ref(ref, text),))
-            self.whole_refs[value] = (address, text)
-            return text
+    def _bind_whole(self, ref: Ref, owner: str | None, where: _Where, deps: set[str]) -> JSON:
+        """A string that is one variable or secret: a variable takes its value's type."""
         bound = self._bind_ref(ref, owner, where, deps)
         if ref.kind == "secret":
             remember_parts(ref.text, (ref,))  # the text stays as written
@@ -417,10 +427,14 @@ class Binder:
         """The address a resource reference names (added to ``deps``) and its canonical text."""
         address = self._target_at(ref.segments, ref.text, where)
         self._depend(address, owner, deps)
-        path = self.path_texts.get(ref.path)
-        if path is None:
-            path = self.path_texts[ref.path] = format_path(ref.path)
-        return address, "${" + address + "." + path + "}"
+        return address, "${" + address + "." + self._path_text(ref.path) + "}"
+
+    def _path_text(self, path: Path) -> str:
+        """format_path, once per distinct path (a deployment's references share a few)."""
+        text = self.path_texts.get(path)
+        if text is None:
+            text = self.path_texts[path] = format_path(path)
+        return text
 
     def _depend(self, address: str, owner: str | None, deps: set[str]) -> None:
         """An edge from ``owner`` (the resource bound, None for outputs) to ``address``."""
