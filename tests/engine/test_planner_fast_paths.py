@@ -31,7 +31,7 @@ from mcp_iac.core import (
 from mcp_iac.engine import PlanStep, ResourceRecord, bind, make_plan, resolve
 from mcp_iac.engine._graph import topo_order
 from mcp_iac.engine._plan import StepOptions, new_step
-from mcp_iac.engine._planner import _display
+from mcp_iac.engine._planner import _display, _resolved_shown, _unknown_texts
 from mcp_iac.engine._resolve import _interpolate, _ref_value, resolves_to, template_parts
 from mcp_iac.protocol import ResourceTypeSchema
 
@@ -212,6 +212,8 @@ def test_display_shows_what_the_plain_walk_shows_with_paths_remembered_across_ca
 OUTPUTS: dict[str, Any] = {
     "a": {"s": "x", "n": 1, "f": 1.0, "b": True, "obj": {"k": "x"}, "list": ["x"], "none": None},
     "secret": {"s": Secret("x")},
+    # the planned values of a resource being created
+    "new": {"x": UNKNOWN, "y": [UNKNOWN, "z", {"k": UNKNOWN}], "s": Secret("q")},
 }
 
 
@@ -581,3 +583,65 @@ def test_step_options_follow_each_resources_options_and_its_types_replace_order(
     assert options == expected
     assert options["a"] is options["b"]  # equal values: one shared object
     assert options["c"] is options["e"]
+
+
+# -- a new resource: planned values and their display in one walk ---------------------------
+
+NEW_TEMPLATES: list[object] = [
+    *TEMPLATES,
+    {"k": "${new.x}", "j": ["${new.y}", "${unknown.x}", 1, "${new.s}"], "i": "${new.y[2]}"},
+    {"k": {"j": ["${new}", {"i": "${unknown.x}-suffix"}]}},
+    {1: "${unknown.x}", "k": {True: ["${unknown.x}"]}, "j": {"": "${unknown.x}"}},
+    {Text("k"): "${unknown.x}", "j": Text("${unknown.x}")},
+]
+
+
+@pytest.mark.parametrize("template", NEW_TEMPLATES, ids=repr)
+def test_new_values_and_their_display_are_what_resolve_then_display_give(
+    template: object,
+) -> None:
+    unknown: list[tuple[Path, bool]] = []
+    texts: dict[Path, str] = {}
+    planned, shown = _resolved_shown(template, fake_lookup, fake_secret, (), True, unknown)
+    expected = resolve(template, fake_lookup, fake_secret)
+    assert whole(planned) == whole(expected)
+    expected_shown, expected_paths = _display(expected, {})
+    assert whole(shown) == whole(expected_shown)
+    assert _unknown_texts(unknown, texts) == expected_paths
+    assert _unknown_texts(unknown, texts) == expected_paths  # the texts remembered
+
+
+@pytest.mark.parametrize("template", BAD_TEMPLATES, ids=repr)
+def test_new_values_raise_what_resolve_raises(template: object) -> None:
+    with pytest.raises(ConfigError) as raised:
+        resolve(template, fake_lookup, fake_secret)
+    with pytest.raises(type(raised.value)) as again:
+        _resolved_shown(template, fake_lookup, fake_secret, (), True, [])
+    assert str(again.value) == str(raised.value)
+
+
+def test_a_new_resource_of_a_type_with_secret_paths_shows_them_sensitive() -> None:
+    schemas = {
+        "local:data": ResourceTypeSchema(
+            type="local:data",
+            secret_paths=("input.password",),
+            outputs={"type": "object", "properties": {"output": {}}},
+        )
+    }
+    bound = bind(
+        _doc(
+            {"type": "local:data", "name": "a", "properties": {"input": {"password": "pw"}}},
+            {
+                "type": "local:data",
+                "name": "b",
+                "properties": {"input": {"password": "pw", "from": "${a.output}"}},
+            },
+        ),
+        None,
+    )
+    plan = make_plan(bound, {}, deployment="t", schemas=schemas)
+    a, b = plan.steps
+    assert a.after == {"input": {"password": "(sensitive)"}}
+    assert a.unknown_paths == ()
+    assert b.after == {"input": {"password": "(sensitive)", "from": UNKNOWN_TEXT}}
+    assert b.unknown_paths == ("input.from",)

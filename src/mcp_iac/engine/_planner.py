@@ -38,7 +38,7 @@ from ._bind import BoundDeployment, BoundResource, secret_value
 from ._graph import closure, reverse, topo_order
 from ._plan import Action, Mode, Plan, PlanStep, StepOptions, display, new_step
 from ._records import ResourceRecord
-from ._resolve import resolve, resolves_to
+from ._resolve import Lookup, SecretLookup, resolve, resolves_to
 from ._secrets import mark_secret_paths
 
 DEPOSED_MARK = "#deposed-"
@@ -206,6 +206,21 @@ class _Planner:
             planned = mark_secret_paths(planned, facts.secret_paths)
         return planned
 
+    def _new_values(self, res: BoundResource) -> tuple[dict[str, Any], JSON, tuple[str, ...]]:
+        """:meth:`_planned_values` of a type without secret paths, with their display and the
+        paths known only after apply (what ``_display`` gives): one walk instead of two."""
+        unknown: list[tuple[Path, bool]] = []
+        try:
+            planned, shown = _resolved_shown(
+                res.template, self._lookup_for(res), self._secret, (), True, unknown
+            )
+        except UnresolvedReference:
+            raise
+        except ConfigError as exc:
+            raise self._located(res, exc) from None
+        assert isinstance(planned, dict)
+        return planned, shown, _unknown_texts(unknown, self._path_texts)
+
     def _unchanged(
         self, res: BoundResource, record: ResourceRecord, facts: _TypeFacts, opts: ResourceOptions
     ) -> bool:
@@ -302,16 +317,12 @@ class _Planner:
         opts = spec.options
         record = self.recorded.get(res.address)
         facts = self._facts.get(spec.type) or self.facts(spec.type)
-        if record is not None and self._unchanged(res, record, facts, opts):
+        if record is None:
+            return self._plan_create(res, facts, opts)
+        if self._unchanged(res, record, facts, opts):
             return self._step(res, facts, opts, "no-op", "no changes")
         planned = self._planned_values(res, facts)
         ignored = self._ignored(res) if opts.ignore_changes else []
-        if record is None:
-            self.planned[res.address] = planned
-            after, unknown = _display(planned, self._path_texts)
-            return self._step(
-                res, facts, opts, "create", "not yet created", after=after, unknown_paths=unknown
-            )
         effective = with_ignored(planned, record.properties, ignored)
         self.planned[res.address] = effective
         changed = (
@@ -348,6 +359,21 @@ class _Planner:
             before=display(record.properties),
             after=after,
             unknown_paths=unknown,
+        )
+
+    def _plan_create(
+        self, res: BoundResource, facts: _TypeFacts, opts: ResourceOptions
+    ) -> PlanStep:
+        if facts.secret_paths:
+            planned = self._planned_values(res, facts)
+            after, unknown = _display(planned, self._path_texts)
+        else:
+            planned, after, unknown = self._new_values(res)
+        if opts.ignore_changes:
+            self._ignored(res)  # checked for a new resource too
+        self.planned[res.address] = planned
+        return self._step(
+            res, facts, opts, "create", "not yet created", after=after, unknown_paths=unknown
         )
 
     def plan_delete(self, record: ResourceRecord, *, reason: str) -> PlanStep:
@@ -437,6 +463,11 @@ def _display(value: object, texts: dict[Path, str]) -> tuple[JSON, tuple[str, ..
     """
     unknown: list[tuple[Path, bool]] = []
     shown = _shown(value, (), True, unknown)
+    return shown, _unknown_texts(unknown, texts)
+
+
+def _unknown_texts(unknown: list[tuple[Path, bool]], texts: dict[Path, str]) -> tuple[str, ...]:
+    """The paths ``_shown`` noted, formatted (see :func:`_display`)."""
     paths: list[str] = []
     for path, plain in unknown:
         text = texts.get(path) if plain else None
@@ -445,7 +476,52 @@ def _display(value: object, texts: dict[Path, str]) -> tuple[JSON, tuple[str, ..
             if plain:
                 texts[path] = text
         paths.append(text)
-    return shown, tuple(paths)
+    return tuple(paths)
+
+
+def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs every call
+    template: object,
+    lookup: Lookup,
+    secret: SecretLookup,
+    path: Path,
+    plain: bool,
+    unknown: list[tuple[Path, bool]],
+) -> tuple[object, JSON]:
+    """``resolve(template, lookup, secret)`` and ``_shown`` of it, in one walk of the template:
+    a new resource's planned values and their display. Objects and lists of the template are
+    walked here, anything else is resolved, then shown."""
+    if type(template) is dict:
+        planned: dict[str, object] = {}
+        shown: dict[str, JSON] = {}
+        for key, item in template.items():
+            if type(item) is str and "${" not in item:  # its own value, shown as it is
+                planned[key] = shown[key] = item
+            else:
+                planned[key], shown[key] = _resolved_shown(
+                    item, lookup, secret, (*path, key), plain and type(key) is str, unknown
+                )
+        return planned, shown
+    if type(template) is list:
+        planned_items: list[object] = []
+        shown_items: list[JSON] = []
+        for index, item in enumerate(template):
+            if type(item) is str and "${" not in item:
+                planned_items.append(item)
+                shown_items.append(item)
+            else:
+                value, display = _resolved_shown(
+                    item, lookup, secret, (*path, index), plain, unknown
+                )
+                planned_items.append(value)
+                shown_items.append(display)
+        return planned_items, shown_items
+    value = resolve(template, lookup, secret)
+    if type(value) in _SCALARS:
+        return value, value  # type: ignore[return-value]  # a JSON scalar
+    if value is UNKNOWN:
+        unknown.append((path, plain))
+        return value, UNKNOWN_TEXT
+    return value, _shown(value, path, plain, unknown)
 
 
 def _shown(v: object, path: Path, plain: bool, unknown: list[tuple[Path, bool]]) -> JSON:
