@@ -54,11 +54,11 @@ def _line(r: PolicyResult, mark: str) -> str:
 def read_project_section(root: Path, key: str) -> tuple[Any, str | None]:
     """The value of a top-level key of the project's ``mcp-iac.yaml`` and the file's path
     (``(None, None)`` without the file). Raises ConfigError naming the file."""
-    import yaml  # noqa: PLC0415  # only when a YAML file is read
-
     path = root / PROJECT_FILE
     if not path.exists():
         return None, None
+    import yaml  # noqa: PLC0415  # only when the file exists
+
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:

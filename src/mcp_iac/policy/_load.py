@@ -8,8 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mcp_iac.core import ConfigError, Location
 
 from ._declarative import is_policy_document, parse_policy
@@ -28,6 +26,8 @@ def read_documents(path: Path) -> list[Any]:
         raise ConfigError(f"policy file '{path}' does not exist") from None
     except OSError as exc:
         raise ConfigError(f"cannot read '{path}': {exc.strerror}") from None
+    import yaml  # noqa: PLC0415  # only when a policy file is read (plans usually read none)
+
     try:
         return [d for d in yaml.load_all(text, Loader=yaml.CSafeLoader) if d is not None]
     except yaml.YAMLError as exc:
