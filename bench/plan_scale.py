@@ -29,11 +29,14 @@ Figures:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
+import gc
 import io
 import pstats
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +112,13 @@ def _import_seconds(root: Path) -> float:
 
 
 def _phases(root: Path, deploy: Path, state: Path) -> tuple[dict[str, float], Any]:
-    """Each phase of `mcp-iac plan`, timed through the library API (in-process)."""
+    """Each phase of `mcp-iac plan`, timed through the library API (in-process), with the
+    garbage collector off as in the CLI."""
+    with _collector_off():
+        return _phases_timed(root, deploy, state)
+
+
+def _phases_timed(root: Path, deploy: Path, state: Path) -> tuple[dict[str, float], Any]:
     import anyio
 
     from mcp_iac import app as usecases
@@ -173,13 +182,25 @@ def _phases(root: Path, deploy: Path, state: Path) -> tuple[dict[str, float], An
 
 def _render_seconds(the_plan: Any) -> float:
 
-    import contextlib
-
     from mcp_iac.cli import _render
 
     with contextlib.redirect_stdout(io.StringIO()), Timer() as tm:
         _render.render_plan(the_plan)  # writes plain text, as the CLI does off a terminal
     return tm.seconds
+
+
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off, as ``mcp-iac`` runs every command; what this process
+    made before is collected first, and what it made inside afterwards, outside any timer
+    (otherwise a collection of the bench's own earlier objects lands in a timed phase)."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def _app_plan_seconds(root: Path, deploy: Path, state: Path, repeat: int) -> tuple[float, float]:
@@ -196,11 +217,12 @@ def _app_plan_seconds(root: Path, deploy: Path, state: Path, repeat: int) -> tup
         loaded = usecases.load(proj, usecases.load_spec(deploy), None)
         times, cpu = [], []
         for _ in range(repeat):
-            c0 = time.process_time()
-            with Timer() as tm:
-                anyio.run(lambda: usecases.plan(proj, loaded, deployment=DEPLOYMENT))
-            cpu.append(time.process_time() - c0)
-            times.append(tm.seconds)
+            with _collector_off():  # as in the CLI
+                c0 = time.process_time()
+                with Timer() as tm:
+                    anyio.run(lambda: usecases.plan(proj, loaded, deployment=DEPLOYMENT))
+                cpu.append(time.process_time() - c0)
+                times.append(tm.seconds)
     finally:
         proj.close()
     return median(times), median(cpu)
