@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         gc.enable()
     if argv is None:
+        # The process ends now: put what is alive out of the collector's reach, so the
+        # interpreter's shutdown does not scan it all once more (about 0.1 s after a
+        # 10,000-resource plan). Shutdown is otherwise the usual one (atexit, flushing).
+        gc.freeze()
         sys.exit(code)
     return code
 
