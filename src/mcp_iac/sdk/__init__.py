@@ -13,7 +13,9 @@ Also here: :class:`ProviderClient` (typed iac/1 calls over any MCP client) and t
 suite every provider must pass (:func:`run_contract`). See docs/writing-a-provider.md.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mcp_iac.core import lazy_exports
 
 from ._report import TITLES, CheckStatus, ContractCheck, ContractReport, Sample
 from ._service import ProviderService
@@ -52,15 +54,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mcp_iac.sdk' has no attribute '{name}'")
-    import importlib  # noqa: PLC0415  # only on first use of a lazy name
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [
