@@ -1,5 +1,7 @@
 """Remembered answers of built-in providers: a plan that knows a built-in's schema and has seen
-its properties validated before starts no server (and never imports the MCP SDK)."""
+its properties validated before starts no server (and never imports the MCP SDK); one that
+does not asks the built-in's own service in-process (tests/registry/test_inline.py), and starts
+no server either."""
 
 from __future__ import annotations
 
@@ -134,7 +136,9 @@ async def _test_a_builtin_with_remembered_answers_is_not_started_until_a_call_ne
         provider = await source.get("local")
         described = await provider.describe()
         assert await provider.validate("local:data", good) == []
-        assert source._connections  # the first run had to ask the server
+        # the first run asked the built-in's own service in-process: no server either
+        assert not source._connections
+        assert source.inline("local") is not None
     assert (cache / "local.json").is_file()
 
     async with McpProviders(LOCAL, root=tmp_path, cache_dir=cache) as source:
@@ -142,20 +146,24 @@ async def _test_a_builtin_with_remembered_answers_is_not_started_until_a_call_ne
         assert await provider.describe() == described
         assert await provider.validate("local:data", good) == []
         assert not source._connections  # answered from the cache: no server started
+        assert "local" not in source._inline  # nor the service built
 
-        # a question the cache cannot answer starts the server, and its answer is the
-        # provider's own, never remembered when it is a rejection
+        # a question the cache cannot answer goes to the provider's service, and its answer,
+        # the provider's own, is never remembered when it is a rejection
         bad = await provider.validate("local:data", {"inptu": 1})
         assert bad
         assert "inptu" in bad[0].path
-        assert source._connections
+        assert not source._connections
         remembered = source.answers("local")
         assert remembered is not None
         assert not remembered.known_valid("local:data", {"inptu": 1})
+
+        # a call that changes infrastructure starts the server
         created = await provider.create(
             "local:data", name="d", urn="t/local:data:d", idempotency_key="k1", properties=good
         )
         assert created.outputs["output"] == {"v": 1}
+        assert source._connections
 
 
 def test_without_a_cache_folder_or_with_own_builtins_nothing_is_remembered(tmp_path: Path) -> None:
@@ -200,6 +208,8 @@ async def _test_a_deferred_builtin_that_cannot_start_fails_on_its_first_real_cal
 def test_a_second_cli_plan_of_the_same_deployment_never_imports_the_mcp_sdk(
     tmp_path: Path,
 ) -> None:
+    # the first plan starts no server either (see the tests above); whether it imports the
+    # MCP SDK depends on the provider's module that defines it
     (tmp_path / "deployment.yaml").write_text(
         "name: demo\nresources:\n"
         "  - {type: 'local:data', name: a, properties: {input: {v: 1}}}\n"
@@ -224,7 +234,7 @@ def test_a_second_cli_plan_of_the_same_deployment_never_imports_the_mcp_sdk(
         for _ in range(2)
     ]
     assert all("2 to create" in r.stdout for r in runs), [r.stdout + r.stderr for r in runs]
-    assert runs[0].stdout.strip().endswith("MCP-LOADED 0")
+    assert runs[0].stdout.strip().endswith(" 0")
     assert runs[1].stdout.strip().endswith("MCP-NOT-LOADED 0")
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -215,3 +218,25 @@ def test_models_pydantic_cannot_describe_are_refused() -> None:
     provider = IacProvider("memo", version="1")
     with pytest.raises(ValueError, match="cannot generate JSON Schemas of its models"):
         provider.add(spec(properties=Bad), MemoHandler())
+
+
+def test_a_provider_is_defined_and_its_service_built_without_importing_the_mcp_sdk() -> None:
+    # building the MCP server is the only step that needs the SDK (about 0.6 s to import)
+    probe = (
+        "import sys\n"
+        "from mcp_iac.sdk import IacProvider, LogLevel, Transport\n"
+        "from tests.sdk.memo import MEMO, MemoHandler\n"
+        "provider = IacProvider('memo', version='1')\n"
+        "provider.add(MEMO, MemoHandler())\n"
+        "assert provider.service().schema.types\n"
+        "print('mcp' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=60,
+    )
+    assert run.stdout.strip() == "False", run.stdout + run.stderr

@@ -11,7 +11,7 @@ from mcp_iac.core import lazy_exports
 
 if TYPE_CHECKING:
     from ._answers import CACHE_DIR, Answers, builtin_fingerprint
-    from ._builtin import BuiltinFactory, builtin_factories, builtin_server
+    from ._builtin import BuiltinFactory, builtin_factories, builtin_server, builtin_service
     from ._config import (
         BUILTINS,
         DEFAULT_SERVERS,
@@ -56,6 +56,7 @@ __getattr__, __dir__ = lazy_exports(
         "builtin_fingerprint": "_answers",
         "builtin_providers": "_inprocess",
         "builtin_server": "_builtin",
+        "builtin_service": "_builtin",
         "claude_config_path": "_config",
         "discover": "_config",
         "dump_servers": "_config",
@@ -89,6 +90,7 @@ __all__ = [
     "builtin_fingerprint",
     "builtin_providers",
     "builtin_server",
+    "builtin_service",
     "claude_config_path",
     "discover",
     "dump_servers",

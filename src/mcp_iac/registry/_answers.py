@@ -8,10 +8,11 @@ provider's package, the SDK, the protocol, the core). Any change to them, an upg
 of an editable install, changes the fingerprint, and the file is ignored and rewritten.
 
 With the answers at hand, ``mcp-iac plan`` on a deployment whose properties were validated
-before opens no connection at all: no MCP SDK to import (0.6 s), no server to build. Only
-successful validations are kept; a rejected resource is asked again each time, so the error is
-always the provider's own. Servers started from a command or reached by URL are never cached:
-their code is not ours to fingerprint.
+before opens no connection at all: no MCP SDK to import (0.6 s), no server to build. What they
+do not hold yet is asked of the built-in's own service in-process (``_inline``), so a first
+plan opens none either. Only successful validations are kept; a rejected resource is asked
+again each time, so the error is always the provider's own. Servers started from a command or
+reached by URL are never cached: their code is not ours to fingerprint.
 """
 
 from __future__ import annotations

@@ -34,9 +34,10 @@ from mcp_iac.protocol import (
 )
 
 from ._answers import Answers, builtin_fingerprint
-from ._builtin import builtin_factories
+from ._builtin import builtin_factories, builtin_service
 from ._config import ServerConfig
 from ._errors import unknown_server
+from ._inline import InlineAnswers
 
 if TYPE_CHECKING:
     from mcp_iac.sdk import ProviderClient
@@ -84,7 +85,12 @@ class McpProvider:
         answers = self._source.answers(self.server)
         if answers is not None and answers.known_valid(type_, properties):
             return []
-        result: list[ValidationIssue] = await self._call("validate", type_, properties)
+        inline = self._source.inline(self.server)
+        result: list[ValidationIssue]
+        if inline is not None:
+            result = await inline.validate(type_, properties)
+        else:
+            result = await self._call("validate", type_, properties)
         if not result and answers is not None:
             answers.remember_valid(type_, properties)
         return result
@@ -147,8 +153,10 @@ class McpProviders:
     built-in provider of mcp-iac, rooted at ``root``.
 
     With ``cache_dir`` (the CLI passes the project's ``.mcp-iac/cache``), the answers of
-    mcp-iac's own built-ins are remembered there (see ``_answers``): a built-in server whose
-    schema is known is connected on its first call that needs it, not by ``get``.
+    mcp-iac's own built-ins are remembered there (see ``_answers``), and what the cache does
+    not know yet of their schema and validations is asked of the built-in's own
+    ``ProviderService`` in this process (see ``_inline``): a built-in server is started by its
+    first call that changes or reads infrastructure (or by ``connect``), not by ``get``.
     """
 
     def __init__(
@@ -169,6 +177,7 @@ class McpProviders:
         # only mcp-iac's own built-ins have answers tied to code we can fingerprint
         self._cache_dir = cache_dir if builtins is None else None
         self._answers: dict[str, Answers | None] = {}
+        self._inline: dict[str, InlineAnswers | None] = {}
         self._deferred: set[str] = set()
         self._opening: dict[str, anyio.Lock] = {}
         self._environ = dict(os.environ if environ is None else environ)
@@ -230,14 +239,14 @@ class McpProviders:
         asked for its health: a server that cannot start, or reports itself not ``ok``, fails
         here with an error naming it.
 
-        A built-in whose answers are cached is the exception: it is connected (and its health
-        checked) on the first call the cache cannot answer, so a plan may never start it.
+        A built-in whose answers are remembered (see :meth:`answers`) is the exception: it is
+        connected (and its health checked) on the first call that neither the cache nor its
+        in-process service (:meth:`inline`) answers, so a plan may never start it.
         """
         handle = self._handles.get(server)
         if handle is not None and (self._alive(server) or server in self._deferred):
             return handle
-        answers = self.answers(server)
-        if answers is not None and answers.schema is not None:
+        if await self._pure_schema(server) is not None:
             self._deferred.add(server)
             self._handles[server] = handle = McpProvider(self, server)
             return handle
@@ -277,6 +286,38 @@ class McpProviders:
             found = Answers(self._cache_dir / f"{server}.json", builtin_fingerprint(cfg.builtin))
         self._answers[server] = found
         return found
+
+    def inline(self, server: str) -> InlineAnswers | None:
+        """Describe and validate of ``server`` answered in this process by the built-in's own
+        ``ProviderService``, the one its MCP server would wrap (built once, starting nothing).
+        None unless ``server`` has remembered :meth:`answers`, or when the service cannot be
+        built here: the server is then asked, and a failure is reported as its connection
+        reports it."""
+        if server in self._inline:
+            return self._inline[server]
+        found: InlineAnswers | None = None
+        cfg = self.config(server)
+        if cfg.builtin is not None and self.answers(server) is not None:
+            try:
+                env = {**self._environ, **cfg.expanded(server, self._environ).env}
+                found = InlineAnswers(builtin_service(cfg.builtin, self._root, env), server=server)
+            except Exception:  # any failure: the server is asked, and reports it as always
+                found = None
+        self._inline[server] = found
+        return found
+
+    async def _pure_schema(self, server: str) -> ProviderSchema | None:
+        """The schema of a built-in with remembered :meth:`answers`: from the cache, or else
+        from its in-process service (and then remembered). None when neither can give it."""
+        answers = self.answers(server)
+        if answers is None:
+            return None
+        if answers.schema is None:
+            inline = self.inline(server)
+            if inline is None:
+                return None
+            answers.remember_schema(await inline.describe())
+        return answers.schema
 
     def _alive(self, server: str) -> bool:
         conn = self._connections.get(server)
@@ -383,14 +424,16 @@ class McpProviders:
 
     async def describe(self, server: str) -> ProviderSchema:
         """``iac_describe`` of ``server``, asked once per connection (a built-in's is
-        remembered across runs); a foreign server's comes from its mapping file."""
+        remembered across runs, and asked of its in-process service, see :meth:`inline`); a
+        foreign server's comes from its mapping file."""
         mapping = self.mapping(server)
         if mapping is not None:
             await self.client(server)
             return mapping.provider_schema()
+        schema = await self._pure_schema(server)
+        if schema is not None:
+            return schema
         answers = self.answers(server)
-        if answers is not None and answers.schema is not None:
-            return answers.schema
         client = await self.ready_client(server)
         conn = self._connections[server]
         if conn.schema is None:

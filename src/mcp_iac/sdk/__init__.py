@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mcp_iac.core import lazy_exports
 
+from ._provider import IacProvider
 from ._report import TITLES, CheckStatus, ContractCheck, ContractReport, Sample
 from ._service import ProviderService
 from ._types import (
@@ -25,18 +26,18 @@ from ._types import (
     Example,
     FunctionHandler,
     HealthCheck,
+    LogLevel,
     Observed,
     ResourceHandler,
     TransactionHandler,
+    Transport,
     TypeSpec,
 )
 
 if TYPE_CHECKING:
     from ._client import ProviderClient, ToolSession
     from ._contract import run_contract
-    from ._mcp import LogLevel
-    from ._provider import IacProvider
-    from ._serve import MCP_PATH, Transport, serve, serve_async, serve_main
+    from ._serve import MCP_PATH, serve, serve_async, serve_main
 
 # Names that need the MCP SDK load it on first use (PEP 562): importing the SDK takes ~0.6 s,
 # which handler modules (and the engine's CLI) should not pay for the data types alone.
@@ -44,10 +45,7 @@ _LAZY = {
     "ProviderClient": "_client",
     "ToolSession": "_client",
     "run_contract": "_contract",
-    "LogLevel": "_mcp",
-    "IacProvider": "_provider",
     "MCP_PATH": "_serve",
-    "Transport": "_serve",
     "serve": "_serve",
     "serve_async": "_serve",
     "serve_main": "_serve",

@@ -10,7 +10,7 @@ package; mcp is pinned (2.3.0) and tests/sdk cover the path.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.tools import Tool
@@ -21,8 +21,7 @@ from pydantic import ConfigDict
 from mcp_iac.protocol import TOOL_SPECS, ToolSpec, envelope_json
 
 from ._service import ProviderService
-
-LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+from ._types import LogLevel
 
 
 class _RawArguments(ArgModelBase):

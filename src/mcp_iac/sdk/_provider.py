@@ -3,34 +3,40 @@
 Registration checks everything it can up front and raises at once (``TypeError`` for the wrong
 kind of thing, ``ValueError`` for a bad value), naming the type and what to change, so a
 mistake shows when the module is imported rather than on the first call.
+
+The MCP SDK (about 0.6 s to import) is loaded by :meth:`IacProvider.build` and
+:meth:`IacProvider.serve` only: defining a provider and taking its :meth:`~IacProvider.service`
+do not need it.
 """
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from mcp.server import MCPServer
 from pydantic import BaseModel, ValidationError
 
 from mcp_iac.core import covers, diff_paths, format_path, parse_path, split_type
 from mcp_iac.protocol import ResourceTypeSchema, schema_has_path
 
-from ._mcp import LogLevel, build_mcp_server
-from ._serve import Transport, serve
 from ._service import ProviderService, Registered
 from ._types import (
     REQUIRED_METHODS,
     Example,
     HealthCheck,
+    LogLevel,
     OutT,
     PropsT,
     ResourceHandler,
     TransactionHandler,
+    Transport,
     TypeSpec,
 )
 from ._validation import describe_issues, issues_of
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer
 
 H = TypeVar("H", bound=type)
 
@@ -274,6 +280,8 @@ class IacProvider:
         Raises:
             ValueError: no resource type is registered.
         """
+        from ._mcp import build_mcp_server  # noqa: PLC0415  # see the module docstring
+
         return build_mcp_server(
             self.service(),
             description=self.description,
@@ -285,6 +293,8 @@ class IacProvider:
         self, *, transport: Transport = "stdio", host: str = "127.0.0.1", port: int = 8000
     ) -> None:
         """Build the server and serve it until stopped (see :func:`mcp_iac.sdk.serve`)."""
+        from ._serve import serve  # noqa: PLC0415  # see the module docstring
+
         serve(self.build(), transport=transport, host=host, port=port)
 
     def _check_type_name(self, type_: object) -> None:

@@ -7,14 +7,14 @@ import functools
 import socket
 import sys
 from collections.abc import Callable, Sequence
-from typing import Literal, TextIO
+from typing import TextIO
 
 import anyio
 from mcp.server import MCPServer
 
 from mcp_iac.core import ConfigError
 
-Transport = Literal["stdio", "http"]
+from ._types import Transport
 
 MCP_PATH = "/mcp"
 """Where the streamable HTTP endpoint lives."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -14,6 +14,11 @@ from mcp_iac.protocol import Capabilities, HealthResult, ResourceTypeSchema, Typ
 
 PropsT = TypeVar("PropsT", bound=BaseModel)
 OutT = TypeVar("OutT", bound=BaseModel)
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+"""The ``log_level`` of a built ``MCPServer``."""
+Transport = Literal["stdio", "http"]
+"""How :func:`serve` serves a provider: stdio, or streamable HTTP."""
 
 
 @dataclass(frozen=True, slots=True)
