@@ -34,9 +34,10 @@ async def test_the_local_provider_passes_the_contract_suite(tmp_path: Path, mode
         "local:file",
     }
     assert not [c for c in report.checks if c.status == "skipped"]
-    # Cleaned up: no example file and no key records left behind.
+    # Cleaned up: no example file, no object and no key records left behind.
     assert not (tmp_path / ".mcp-iac" / "examples" / "hello.txt").exists()
     assert list((tmp_path / ".mcp-iac" / "local" / "keys").iterdir()) == []
+    assert list((tmp_path / ".mcp-iac" / "local" / "data").iterdir()) == []
 
 
 async def test_the_contract_suite_takes_samples_of_its_caller(tmp_path: Path, mode: str) -> None:
@@ -103,5 +104,4 @@ async def test_a_relative_data_dir_is_taken_from_the_root(tmp_path: Path) -> Non
         },
     )
     assert envelope.success
-    assert len(list((tmp_path / "state" / "keys").iterdir())) == 1
     assert len(list((tmp_path / "state" / "data").iterdir())) == 1

@@ -4,6 +4,10 @@ Every write is atomic: the bytes go to a temporary file in the target's director
 flushed, fsynced and renamed over the target with ``os.replace``; then the directory is fsynced
 so the rename itself survives a power loss. A reader sees the old file or the new one, never a
 torn one, whatever moment the process is killed.
+
+Writers that rename into the same directory at the same time share that directory fsync (see
+:class:`DirectorySync`): each still returns only after an fsync that began after its own
+rename, exactly as with one fsync each.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -57,6 +62,40 @@ def fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+class DirectorySync:
+    """Group commit for directory fsyncs: concurrent writers in one directory share them.
+
+    A writer calls :meth:`sync` after its rename or unlink. Every call is numbered; an fsync
+    covers every call numbered before it began, so a writer that finds its number covered by an
+    fsync that began after it asked returns at once. At most one fsync of the directory runs at
+    a time; a failed one covers nothing, and its waiters try again themselves.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._count = threading.Lock()
+        self._disk = threading.Lock()
+        self._asked = 0
+        self._covered = 0
+
+    def sync(self) -> None:
+        """Return once every rename and unlink made in the directory before this call is durable.
+
+        Raises:
+            ProviderError: the fsync failed.
+        """
+        with self._count:
+            self._asked += 1
+            mine = self._asked
+        with self._disk:
+            if self._covered >= mine:
+                return
+            with self._count:
+                upto = self._asked
+            fsync_dir(self.directory)
+            self._covered = upto
+
+
 def _sweep(directory: Path, prefix: str) -> None:
     # A kill between mkstemp and os.replace leaves a temporary behind; the next write of the
     # same target removes it, so nothing we made stays around untracked.
@@ -84,14 +123,20 @@ def _replace_via(tmp_dir: Path, prefix: str, path: Path, data: bytes, mode: int)
 
 
 def write_atomic(
-    path: Path, data: bytes, *, mode: int = 0o600, staging: Path | None = None
+    path: Path,
+    data: bytes,
+    *,
+    mode: int = 0o600,
+    staging: Path | None = None,
+    sync: DirectorySync | None = None,
 ) -> None:
     """Replace ``path`` with ``data`` atomically and durably, creating parent directories.
 
     The temporary file lives in ``staging`` when given (so a killed write leaves nothing in the
     user's directories) and falls back to the target's directory when ``staging`` is on another
     file system; temporaries of earlier killed writes of the same target are removed first.
-    Without ``staging`` the temporary is a hidden sibling of the target.
+    Without ``staging`` the temporary is a hidden sibling of the target. ``sync``, when given,
+    is the :class:`DirectorySync` of ``path``'s directory.
 
     Raises:
         ProviderError: the write failed; ``path`` is unchanged.
@@ -113,11 +158,20 @@ def write_atomic(
                 if exc.errno != errno.EXDEV:
                     raise
                 _replace_via(directory, sibling, path, data, mode)
-    fsync_dir(directory)
+    _sync(directory, sync)
 
 
-def remove(path: Path) -> bool:
-    """Remove ``path`` durably; False when it was already gone.
+def _sync(directory: Path, sync: DirectorySync | None) -> None:
+    if sync is None:
+        fsync_dir(directory)
+    else:
+        assert sync.directory == directory, f"{sync.directory} does not hold {directory}"
+        sync.sync()
+
+
+def remove(path: Path, *, sync: DirectorySync | None = None) -> bool:
+    """Remove ``path`` durably; False when it was already gone. ``sync``: as for
+    :func:`write_atomic`.
 
     Raises:
         ProviderError: the file exists and could not be removed.
@@ -127,7 +181,7 @@ def remove(path: Path) -> bool:
             os.unlink(path)
         except (FileNotFoundError, NotADirectoryError):
             return False
-    fsync_dir(path.parent)
+    _sync(path.parent, sync)
     return True
 
 
@@ -162,14 +216,15 @@ def read_json(path: Path) -> JSON | None:
     return value
 
 
-def write_json(path: Path, value: JSON) -> None:
-    """Write ``value`` as JSON to ``path`` atomically and durably.
+def write_json(path: Path, value: JSON, *, sync: DirectorySync | None = None) -> None:
+    """Write ``value`` as JSON to ``path`` atomically and durably (``sync``: as for
+    :func:`write_atomic`).
 
     Raises:
         ProviderError: the write failed; ``path`` is unchanged.
     """
     data = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode()
-    write_atomic(path, data + b"\n")
+    write_atomic(path, data + b"\n", sync=sync)
 
 
 def json_files(directory: Path) -> list[Path]:

@@ -23,7 +23,7 @@ from mcp_iac.sdk import CreateContext
 
 from ._base import AnyHandler
 from ._command import CommandHandler
-from ._data import DataHandler
+from ._data import DataHandler, claims, data_records
 from ._file import FileHandler
 from ._store import KeyStore
 
@@ -41,10 +41,11 @@ def resolve_dirs(root: Path, data_dir: Path | None) -> tuple[Path, Path]:
 
 def make_handlers(root: Path, data_dir: Path) -> list[AnyHandler]:
     """One handler per type, sharing one idempotency key store; absolute directories."""
-    keys = KeyStore(data_dir / "keys")
+    data = data_records(data_dir / "data")
+    keys = KeyStore(data_dir / "keys", claimed=claims(data))
     return [
         CommandHandler(keys, data_dir / "command", root),
-        DataHandler(keys, data_dir / "data"),
+        DataHandler(keys, data),
         FileHandler(keys, root, data_dir / "tmp"),
     ]
 

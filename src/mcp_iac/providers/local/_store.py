@@ -6,14 +6,17 @@
     <data_dir>/data/<id>.json                        a local:data object
     <data_dir>/command/<id>.json                     a local:command object (state and outputs)
 
-Every record is written atomically and durably (see ``_fs``). These classes do blocking I/O;
-handlers call them through ``blocking`` so the event loop stays free.
+Every record is written atomically and durably (see ``_fs``; writers in one directory share its
+fsyncs). ``local:data`` objects carry their key, name and URN themselves, so a create writes
+only the object (see ``_data``). These classes do blocking I/O; handlers call them through
+``blocking`` so the event loop stays free.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -58,23 +61,35 @@ class KeyRecord(BaseModel):
     urn: str = ""
 
 
-class KeyStore:
-    """Idempotency key records, one file per key."""
+Claimed = Callable[[str], KeyRecord | None]
+"""Where else a key may be claimed: objects that are records naming their own key."""
 
-    def __init__(self, directory: Path) -> None:
+
+def _unclaimed(key: str) -> KeyRecord | None:
+    return None
+
+
+class KeyStore:
+    """Idempotency key records, one file per key; ``claimed`` answers for keys whose object is
+    its own record (``local:data``), which get no key file."""
+
+    def __init__(self, directory: Path, *, claimed: Claimed = _unclaimed) -> None:
         self.directory = directory
+        self._claimed = claimed
+        self._sync = _fs.DirectorySync(directory)
 
     def path(self, key: str) -> Path:
         """Where the record of ``key`` lives."""
         return self.directory / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
 
     def get(self, key: str) -> KeyRecord | None:
-        """The record of ``key``, or None.
+        """The record of ``key`` (a key file, or else an object claiming it), or None.
 
         Raises:
             ProviderError: the record exists but cannot be read.
         """
-        return _parse(KeyRecord, self.path(key))
+        record = _parse(KeyRecord, self.path(key))
+        return record if record is not None else self._claimed(key)
 
     def put(self, record: KeyRecord) -> None:
         """Write ``record`` atomically and durably (file and directory fsynced).
@@ -82,7 +97,7 @@ class KeyStore:
         Raises:
             ProviderError: the write failed; the previous record is unchanged.
         """
-        _fs.write_json(self.path(record.key), record.model_dump(mode="json"))
+        _fs.write_json(self.path(record.key), record.model_dump(mode="json"), sync=self._sync)
 
     def remove(self, key: str) -> None:
         """Forget ``key``; nothing happens when there is no record.
@@ -90,10 +105,10 @@ class KeyStore:
         Raises:
             ProviderError: the record exists and could not be removed.
         """
-        _fs.remove(self.path(key))
+        _fs.remove(self.path(key), sync=self._sync)
 
     def all(self, type_: str) -> list[KeyRecord]:
-        """Every record of resource type ``type_``.
+        """Every key file of resource type ``type_`` (not the objects that claim their key).
 
         Raises:
             ProviderError: the directory or a record cannot be read.
@@ -116,6 +131,7 @@ class RecordStore(Generic[R]):
     def __init__(self, directory: Path, model: type[R]) -> None:
         self.directory = directory
         self.model = model
+        self._sync = _fs.DirectorySync(directory)
 
     def path(self, id_: str) -> Path | None:
         """Where object ``id_`` lives; None when ``id_`` is not a canonical UUID (names nothing)."""
@@ -143,7 +159,7 @@ class RecordStore(Generic[R]):
         path = self.path(id_)
         if path is None:
             raise ProviderError("VALIDATION", f"'{id_}' is not an id of this provider")
-        _fs.write_json(path, record.model_dump(mode="json", by_alias=True))
+        _fs.write_json(path, record.model_dump(mode="json", by_alias=True), sync=self._sync)
 
     def remove(self, id_: str) -> None:
         """Remove object ``id_``; nothing happens when it does not exist.
@@ -153,4 +169,13 @@ class RecordStore(Generic[R]):
         """
         path = self.path(id_)
         if path is not None:
-            _fs.remove(path)
+            _fs.remove(path, sync=self._sync)
+
+    def all(self) -> list[R]:
+        """Every object in the directory, by id.
+
+        Raises:
+            ProviderError: the directory or a record cannot be read.
+        """
+        records = (_parse(self.model, p) for p in _fs.json_files(self.directory))
+        return [r for r in records if r is not None]
