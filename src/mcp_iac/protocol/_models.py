@@ -16,7 +16,7 @@ PROTOCOL_VERSION = "iac/1"
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class Capabilities(_Result):
