@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mcp.server import MCPServer
+from typing import TYPE_CHECKING
 
 from mcp_iac.protocol import HealthResult
 from mcp_iac.sdk import IacProvider, LogLevel
@@ -11,6 +11,9 @@ from ._aws import Aws
 from ._errors import Subject
 from ._handlers import make_handlers
 from ._settings import Settings
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer  # a return type only: build() imports the SDK
 
 PROVIDER_NAME = "aws"
 PROVIDER_VERSION = "0.1.0"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mcp.server import MCPServer
+from typing import TYPE_CHECKING
 
 from mcp_iac.protocol import HealthResult
 from mcp_iac.sdk import IacProvider, LogLevel
@@ -16,6 +16,9 @@ from ._network import NetworkHandler
 from ._registry_push import PushHandler
 from ._settings import Settings
 from ._volume import VolumeHandler
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer  # a return type only: build() imports the SDK
 
 PROVIDER_NAME = "docker"
 PROVIDER_VERSION = "0.1.0"

@@ -4,12 +4,14 @@ handlers ``LocalProvider`` dispatches to."""
 from __future__ import annotations
 
 from pathlib import Path
-
-from mcp.server import MCPServer
+from typing import TYPE_CHECKING
 
 from mcp_iac.sdk import IacProvider, LogLevel
 
 from ._provider import PROVIDER_NAME, PROVIDER_VERSION, make_handlers, resolve_dirs
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer  # a return type only: build() imports the SDK
 
 DESCRIPTION = "Files, JSON values and commands on the machine running the provider."
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mcp.server import MCPServer
+from typing import TYPE_CHECKING
 
 from mcp_iac.protocol import HealthResult
 from mcp_iac.sdk import IacProvider, LogLevel
@@ -13,6 +13,9 @@ from ._endpoints import COMPONENTS
 from ._settings import Settings
 from ._transactions import ConfigHistoryTransactions
 from ._version import targeted
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer  # a return type only: build() imports the SDK
 
 DESCRIPTION = (
     "An OPNsense firewall through its REST API: VLANs, aliases, filter and NAT rules, HAProxy, "
