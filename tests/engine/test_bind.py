@@ -624,3 +624,32 @@ def test_new_bound_builds_the_resource_the_constructor_builds() -> None:
         built.urn = "other"  # type: ignore[misc]  # proving it is refused
     with pytest.raises(TypeError, match="ref_dependencies"):
         new_bound(**{k: v for k, v in values.items() if k != "ref_dependencies"})
+
+
+def test_the_binder_keeps_the_target_and_path_of_each_string_that_is_one_resource_reference() -> (
+    None
+):
+    from mcp_iac.core import Ref, parse_template
+
+    text = "${aws:ec2:instance:web-1.a.b[0]}"
+    bound = bind(
+        spec(
+            WEB,
+            rule(
+                whole=text,
+                short="${web-1.a.b[0]}",
+                inside=f"<{text}>",
+                listed=[{"x": "${web-1.id}"}],
+                secret="${secret:S}",
+            ),
+        ),
+        environ={"S": "x"},
+    )
+    assert bound.ref_targets == {
+        text: ("aws:ec2:instance:web-1", ("a", "b", 0)),
+        "${aws:ec2:instance:web-1.id}": ("aws:ec2:instance:web-1", ("id",)),
+    }
+    for canonical, (address, path) in bound.ref_targets.items():
+        [ref] = parse_template(canonical)
+        assert isinstance(ref, Ref)
+        assert (ref.kind, ref.target, ref.path) == ("resource", address, path)

@@ -232,6 +232,28 @@ def fake_secret(key: str) -> object:
     return UNKNOWN if key == "absent" else Secret(f"secret-{key}")
 
 
+def targets_of(template: object) -> dict[str, tuple[str, Path]]:
+    """What the binder keeps (``BoundDeployment.ref_targets``) for the strings of ``template``
+    that are one resource reference: the address and path each names."""
+    found: dict[str, tuple[str, Path]] = {}
+    if isinstance(template, str) and "${" in template:
+        parts = template_parts(template)
+        if len(parts) == 1 and isinstance(parts[0], Ref) and parts[0].kind == "resource":
+            found[template] = (":".join(parts[0].segments), parts[0].path)
+    elif isinstance(template, dict):
+        for item in template.values():
+            found.update(targets_of(item))
+    elif isinstance(template, list):
+        for item in template:
+            found.update(targets_of(item))
+    return found
+
+
+def target_choices(template: object) -> list[dict[str, tuple[str, Path]]]:
+    """No parse kept (every string resolved), and the binder's."""
+    return [{}, targets_of(template)]
+
+
 TEMPLATES: list[object] = [
     "x",
     Text("x"),
@@ -339,10 +361,11 @@ def test_resolve_gives_what_the_plain_recursion_gives(template: object) -> None:
 @pytest.mark.parametrize("template", TEMPLATES, ids=repr)
 def test_resolves_to_is_same_tree_of_the_resolved_template(template: object) -> None:
     resolved = resolve(template, fake_lookup, fake_secret)
-    for value in VALUES:
-        assert resolves_to(template, value, fake_lookup, fake_secret) == same_tree(
-            value, resolved
-        ), (template, value)
+    for targets in target_choices(template):
+        for value in VALUES:
+            assert resolves_to(template, value, targets, fake_lookup, fake_secret) == same_tree(
+                value, resolved
+            ), (template, value, targets)
 
 
 @pytest.mark.parametrize(
@@ -362,9 +385,10 @@ def test_resolves_to_raises_what_resolve_raises_when_it_reaches_the_reference(
     # a value that matches everything before the bad reference: it is reached
     matching_prefix: object = {"k": "x", "j": None} if isinstance(template, dict) else ["x", None]
     value = matching_prefix if isinstance(template, dict | list) else None
-    with pytest.raises(error) as again:
-        resolves_to(template, value, fake_lookup, fake_secret)
-    assert str(again.value) == str(raised.value)
+    for targets in target_choices(template):
+        with pytest.raises(error) as again:
+            resolves_to(template, value, targets, fake_lookup, fake_secret)
+        assert str(again.value) == str(raised.value)
 
 
 BAD_TEMPLATES: list[object] = [
@@ -381,25 +405,27 @@ BAD_TEMPLATES: list[object] = [
 def test_resolves_to_is_false_or_raises_the_error_resolve_raises(template: object) -> None:
     with pytest.raises(ConfigError) as raised:
         resolve(template, fake_lookup, fake_secret)
-    for value in [
-        *VALUES,
-        {"k": "x", "j": "x"},
-        {"k": "x", "other": "x"},  # the keys differ, not their number: checked as it goes
-        {"k": ["x", {"j": "x"}]},
-        {"k": ["x", {"other": "x"}]},
-    ]:
-        outcome: object
-        try:
-            outcome = resolves_to(template, value, fake_lookup, fake_secret)
-        except ConfigError as exc:
-            outcome = (type(exc), str(exc))
-        assert outcome in (False, (type(raised.value), str(raised.value))), value
+    for targets in target_choices(template):
+        for value in [
+            *VALUES,
+            {"k": "x", "j": "x"},
+            {"k": "x", "other": "x"},  # the keys differ, not their number: checked as it goes
+            {"k": ["x", {"j": "x"}]},
+            {"k": ["x", {"other": "x"}]},
+        ]:
+            outcome: object
+            try:
+                outcome = resolves_to(template, value, targets, fake_lookup, fake_secret)
+            except ConfigError as exc:
+                outcome = (type(exc), str(exc))
+            assert outcome in (False, (type(raised.value), str(raised.value))), value
 
 
 def test_resolves_to_stops_at_the_first_difference_before_a_bad_reference() -> None:
     template = {"k": "x", "j": "${missing.x}"}
-    assert resolves_to(template, {"k": "other", "j": None}, fake_lookup, fake_secret) is False
-    assert resolves_to(template, {"k": "x"}, fake_lookup, fake_secret) is False
+    for targets in target_choices(template):
+        for value in ({"k": "other", "j": None}, {"k": "x"}):
+            assert resolves_to(template, value, targets, fake_lookup, fake_secret) is False
 
 
 # -- steps filled through their slots --------------------------------------------------------
@@ -600,24 +626,28 @@ NEW_TEMPLATES: list[object] = [
 def test_new_values_and_their_display_are_what_resolve_then_display_give(
     template: object,
 ) -> None:
-    unknown: list[tuple[Path, bool]] = []
-    texts: dict[Path, str] = {}
-    planned, shown = _resolved_shown(template, fake_lookup, fake_secret, (), True, unknown)
     expected = resolve(template, fake_lookup, fake_secret)
-    assert whole(planned) == whole(expected)
     expected_shown, expected_paths = _display(expected, {})
-    assert whole(shown) == whole(expected_shown)
-    assert _unknown_texts(unknown, texts) == expected_paths
-    assert _unknown_texts(unknown, texts) == expected_paths  # the texts remembered
+    for targets in target_choices(template):
+        unknown: list[tuple[Path, bool]] = []
+        texts: dict[Path, str] = {}
+        planned, shown = _resolved_shown(
+            template, targets, fake_lookup, fake_secret, (), True, unknown
+        )
+        assert whole(planned) == whole(expected)
+        assert whole(shown) == whole(expected_shown)
+        assert _unknown_texts(unknown, texts) == expected_paths
+        assert _unknown_texts(unknown, texts) == expected_paths  # the texts remembered
 
 
 @pytest.mark.parametrize("template", BAD_TEMPLATES, ids=repr)
 def test_new_values_raise_what_resolve_raises(template: object) -> None:
     with pytest.raises(ConfigError) as raised:
         resolve(template, fake_lookup, fake_secret)
-    with pytest.raises(type(raised.value)) as again:
-        _resolved_shown(template, fake_lookup, fake_secret, (), True, [])
-    assert str(again.value) == str(raised.value)
+    for targets in target_choices(template):
+        with pytest.raises(type(raised.value)) as again:
+            _resolved_shown(template, targets, fake_lookup, fake_secret, (), True, [])
+        assert str(again.value) == str(raised.value)
 
 
 def test_a_new_resource_of_a_type_with_secret_paths_shows_them_sensitive() -> None:

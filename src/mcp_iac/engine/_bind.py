@@ -109,6 +109,10 @@ class BoundDeployment:
     outputs: dict[str, JSON]
     variables: dict[str, JSON]
     secrets: frozenset[str] = field(default_factory=frozenset)
+    ref_targets: Mapping[str, tuple[str, Path]] = field(default_factory=dict)
+    """The strings of the templates that are one resource reference, each with the address and
+    output path it names: their parse, kept by the binder for the planner (the strings it lacks
+    are parsed when resolved)."""
 
     def __repr__(self) -> str:
         return f"BoundDeployment(name={self.name!r}, resources={len(self.resources)})"
@@ -200,6 +204,8 @@ class Binder:
         self.whole_refs: dict[str, tuple[str, str]] = {}
         """Strings that are one resource reference, bound: (address, canonical text). A
         deployment repeats its references; each is parsed and looked up once."""
+        self.ref_targets: dict[str, tuple[str, Path]] = {}
+        """Canonical texts of single resource references: (address, output path)."""
         self.path_texts: dict[Path, str] = {}
         """Output paths as canonical references spell them (format_path), each formatted once:
         a deployment's references share a few paths."""
@@ -374,6 +380,7 @@ class Binder:
         address = self._target_at(ref.segments, ref.text, where)
         text = "${" + address + "." + self._path_text(ref.path) + "}"
         remember_parts(text, (_canonical_ref(ref, text),))
+        self.ref_targets[text] = (address, ref.path)
         known = self.whole_refs[value] = (address, text)
         return known
 
@@ -496,6 +503,7 @@ class Binder:
             outputs=outputs,
             variables=self.variables,
             secrets=frozenset(self.secrets),
+            ref_targets=self.ref_targets,
         )
 
     def _explicit_deps(self, r: ResourceSpec, ref_deps: set[str]) -> set[str]:

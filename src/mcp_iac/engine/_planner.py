@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import difflib
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from mcp_iac.core import (
@@ -95,6 +94,24 @@ class _TypeFacts:
         )
 
 
+class _NoOutput(Exception):
+    """A reference to an output that its resource does not have, found while resolving; the
+    planner, which knows the resource it was planning, raises UnresolvedReference for it."""
+
+    def __init__(
+        self,
+        address: str,
+        path: Path,
+        record: ResourceRecord | None,
+        keys: frozenset[str] | None,
+    ) -> None:
+        super().__init__(address, path)
+        self.address = address
+        self.path = path
+        self.record = record
+        self.keys = keys
+
+
 class _Planner:
     def __init__(
         self,
@@ -107,6 +124,7 @@ class _Planner:
         self.recorded = recorded
         self.schemas = schemas
         self.environ = environ
+        self.ref_targets = bound.ref_targets if bound is not None else {}
         self.steps: dict[str, PlanStep] = {}
         self.planned: dict[str, object] = {}
         self.protected: list[str] = []
@@ -127,14 +145,12 @@ class _Planner:
         value = secret_value(key, self.environ)
         return UNKNOWN if value is None else Secret(value)
 
-    def _lookup_for(self, res: BoundResource) -> Callable[[str, Path], object]:
-        """Looks up the references of ``res`` (errors name it)."""
-        return partial(self._lookup_ref, res)
-
-    def _lookup_ref(self, res: BoundResource, address: str, path: Path) -> object:
+    def _lookup(self, address: str, path: Path) -> object:
+        """The value of ``${address.path}`` at plan time; raises :class:`_NoOutput` (which the
+        caller turns into the error naming the resource it was planning)."""
         step = self.steps.get(address)
-        record = self.recorded.get(address)
         if step is None or step.action in ("no-op", "read"):
+            record = self.recorded.get(address)
             if record is None:
                 # referenced resource is outside --target and not yet created
                 return UNKNOWN
@@ -142,14 +158,16 @@ class _Planner:
             if value is MISSING:
                 value = lookup(record.properties, path)
             if value is MISSING:
-                raise self._no_output(res, address, path, record)
+                raise _NoOutput(address, path, record, None)
             return value
         head = path[0] if path else ""
-        if step.action == "update" and record is not None:
-            if head == "id" and "id" in record.outputs:
-                return lookup(record.outputs, path)
-            if head in record.outputs:
-                return UNKNOWN
+        if step.action == "update":
+            record = self.recorded.get(address)
+            if record is not None:
+                if head == "id" and "id" in record.outputs:
+                    return lookup(record.outputs, path)
+                if head in record.outputs:
+                    return UNKNOWN
         facts = self._facts.get(step.type) or self.facts(step.type)
         out_keys = facts.output_keys
         if out_keys is not None and head in out_keys:
@@ -159,18 +177,13 @@ class _Planner:
             return value
         prop_keys = facts.property_keys
         if out_keys is not None and prop_keys is not None and head not in prop_keys:
-            raise self._no_output(res, address, path, None, out_keys | prop_keys)
+            raise _NoOutput(address, path, None, out_keys | prop_keys)
         return UNKNOWN
 
-    def _no_output(
-        self,
-        res: BoundResource,
-        address: str,
-        path: Path,
-        record: ResourceRecord | None,
-        keys: frozenset[str] | None = None,
-    ) -> UnresolvedReference:
-        pool = set(keys or ())
+    def _no_output(self, res: BoundResource, missing: _NoOutput) -> UnresolvedReference:
+        """The error ``missing`` stands for, raised while planning ``res``."""
+        address, path, record = missing.address, missing.path, missing.record
+        pool = set(missing.keys or ())
         if record is not None:
             pool |= set(record.outputs) | set(record.properties)
         head = str(path[0]) if path else ""
@@ -196,9 +209,9 @@ class _Planner:
 
     def _planned_values(self, res: BoundResource, facts: _TypeFacts) -> dict[str, Any]:
         try:
-            planned = resolve(res.template, self._lookup_for(res), self._secret)
-        except UnresolvedReference:
-            raise
+            planned = resolve(res.template, self._lookup, self._secret)
+        except _NoOutput as missing:
+            raise self._no_output(res, missing) from None
         except ConfigError as exc:
             raise self._located(res, exc) from None
         assert isinstance(planned, dict)
@@ -212,10 +225,10 @@ class _Planner:
         unknown: list[tuple[Path, bool]] = []
         try:
             planned, shown = _resolved_shown(
-                res.template, self._lookup_for(res), self._secret, (), True, unknown
+                res.template, self.ref_targets, self._lookup, self._secret, (), True, unknown
             )
-        except UnresolvedReference:
-            raise
+        except _NoOutput as missing:
+            raise self._no_output(res, missing) from None
         except ConfigError as exc:
             raise self._located(res, exc) from None
         assert isinstance(planned, dict)
@@ -237,9 +250,11 @@ class _Planner:
         ):
             return False
         try:
-            return resolves_to(res.template, record.properties, self._lookup_for(res), self._secret)
-        except UnresolvedReference:
-            raise
+            return resolves_to(
+                res.template, record.properties, self.ref_targets, self._lookup, self._secret
+            )
+        except _NoOutput as missing:
+            raise self._no_output(res, missing) from None
         except ConfigError as exc:
             raise self._located(res, exc) from None
 
@@ -481,6 +496,7 @@ def _unknown_texts(unknown: list[tuple[Path, bool]], texts: dict[Path, str]) -> 
 
 def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs every call
     template: object,
+    targets: Mapping[str, tuple[str, Path]],
     lookup: Lookup,
     secret: SecretLookup,
     path: Path,
@@ -488,32 +504,60 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
     unknown: list[tuple[Path, bool]],
 ) -> tuple[object, JSON]:
     """``resolve(template, lookup, secret)`` and ``_shown`` of it, in one walk of the template:
-    a new resource's planned values and their display. Objects and lists of the template are
-    walked here, anything else is resolved, then shown."""
+    a new resource's planned values and their display. ``targets`` has the parse of strings that
+    are one resource reference (:attr:`BoundDeployment.ref_targets`): those are looked up in
+    the loops, without resolve; other strings are resolved, then shown."""
     if type(template) is dict:
         planned: dict[str, object] = {}
         shown: dict[str, JSON] = {}
         for key, item in template.items():
-            if type(item) is str and "${" not in item:  # its own value, shown as it is
-                planned[key] = shown[key] = item
-            else:
-                planned[key], shown[key] = _resolved_shown(
-                    item, lookup, secret, (*path, key), plain and type(key) is str, unknown
-                )
+            if type(item) is str:
+                if "${" not in item:  # its own value, shown as it is
+                    planned[key] = shown[key] = item
+                    continue
+                target = targets.get(item)
+                if target is not None:  # shown as _shown shows an item
+                    value = planned[key] = lookup(target[0], target[1])
+                    if type(value) in _SCALARS:
+                        shown[key] = value  # type: ignore[assignment]  # a JSON scalar
+                    elif value is UNKNOWN:
+                        unknown.append(((*path, key), plain and type(key) is str))
+                        shown[key] = UNKNOWN_TEXT
+                    else:
+                        shown[key] = _shown(
+                            value, (*path, key), plain and type(key) is str, unknown
+                        )
+                    continue
+            planned[key], shown[key] = _resolved_shown(
+                item, targets, lookup, secret, (*path, key), plain and type(key) is str, unknown
+            )
         return planned, shown
     if type(template) is list:
         planned_items: list[object] = []
         shown_items: list[JSON] = []
         for index, item in enumerate(template):
-            if type(item) is str and "${" not in item:
-                planned_items.append(item)
-                shown_items.append(item)
-            else:
-                value, display = _resolved_shown(
-                    item, lookup, secret, (*path, index), plain, unknown
-                )
-                planned_items.append(value)
-                shown_items.append(display)
+            if type(item) is str:
+                if "${" not in item:
+                    planned_items.append(item)
+                    shown_items.append(item)
+                    continue
+                target = targets.get(item)
+                if target is not None:
+                    value = lookup(target[0], target[1])
+                    planned_items.append(value)
+                    if type(value) in _SCALARS:
+                        shown_items.append(value)  # type: ignore[arg-type]  # a JSON scalar
+                    elif value is UNKNOWN:
+                        unknown.append(((*path, index), plain))
+                        shown_items.append(UNKNOWN_TEXT)
+                    else:
+                        shown_items.append(_shown(value, (*path, index), plain, unknown))
+                    continue
+            value, display = _resolved_shown(
+                item, targets, lookup, secret, (*path, index), plain, unknown
+            )
+            planned_items.append(value)
+            shown_items.append(display)
         return planned_items, shown_items
     value = resolve(template, lookup, secret)
     if type(value) in _SCALARS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from mcp_iac.core import (
     JSON,
@@ -95,9 +95,17 @@ def resolve(template: object, lookup: Lookup, secret: SecretLookup) -> object:
     return template
 
 
-def resolves_to(template: object, value: object, lookup: Lookup, secret: SecretLookup) -> bool:
+def resolves_to(
+    template: object,
+    value: object,
+    targets: Mapping[str, tuple[str, Path]],
+    lookup: Lookup,
+    secret: SecretLookup,
+) -> bool:
     """``same_tree(value, resolve(template, lookup, secret))``, without building the resolved
-    tree: the check that a recorded resource is unchanged.
+    tree: the check that a recorded resource is unchanged. ``targets`` has the parse of strings
+    that are one resource reference (the address and path each names), as the binder keeps it
+    (:attr:`BoundDeployment.ref_targets`); other strings are parsed as ``resolve`` parses them.
 
     It stops at the first difference, so it may not look up every reference: when it returns
     False, ``resolve`` still raises whatever a reference in the rest of the template raises.
@@ -119,9 +127,18 @@ def resolves_to(template: object, value: object, lookup: Lookup, secret: SecretL
                 if "${" not in item:
                     if type(found) is not str or found != item:
                         return False
+                elif (target := targets.get(item)) is not None:
+                    # one reference to a resource: looked up and compared as _text_resolves_to
+                    # does
+                    resolved = lookup(target[0], target[1])
+                    if type(resolved) is str:
+                        if type(found) is not str or found != resolved:
+                            return False
+                    elif not same_tree(found, resolved):
+                        return False
                 elif not _text_resolves_to(item, found, lookup, secret):
                     return False
-            elif not resolves_to(item, found, lookup, secret):
+            elif not resolves_to(item, found, targets, lookup, secret):
                 return False
         return True
     if isinstance(template, list):
@@ -133,9 +150,16 @@ def resolves_to(template: object, value: object, lookup: Lookup, secret: SecretL
                 if "${" not in item:
                     if type(found) is not str or found != item:
                         return False
+                elif (target := targets.get(item)) is not None:
+                    resolved = lookup(target[0], target[1])
+                    if type(resolved) is str:
+                        if type(found) is not str or found != resolved:
+                            return False
+                    elif not same_tree(found, resolved):
+                        return False
                 elif not _text_resolves_to(item, found, lookup, secret):
                     return False
-            elif not resolves_to(item, found, lookup, secret):
+            elif not resolves_to(item, found, targets, lookup, secret):
                 return False
         return True
     if isinstance(template, str):
