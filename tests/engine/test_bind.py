@@ -615,15 +615,37 @@ def test_new_bound_builds_the_resource_the_constructor_builds() -> None:
         "dependencies": ("a:b:c", "a:b:d"),
         "ref_dependencies": frozenset({"a:b:c"}),
     }
-    assert list(values) == [f.name for f in fields(BoundResource)]
-    built, made = new_bound(**values), BoundResource(**values)
+    assert list(values) == [f.name for f in fields(BoundResource) if f.init]
+    built, made = new_bound(*values.values()), BoundResource(**values)
     assert type(built) is BoundResource
     assert built == made
     assert repr(built) == repr(made)
+    for f in fields(BoundResource):  # every slot, those the constructor derives too
+        assert getattr(built, f.name) is getattr(made, f.name), f.name
     with pytest.raises(AttributeError):
         built.urn = "other"  # type: ignore[misc]  # proving it is refused
-    with pytest.raises(TypeError, match="ref_dependencies"):
-        new_bound(**{k: v for k, v in values.items() if k != "ref_dependencies"})
+    with pytest.raises(TypeError):
+        new_bound(*list(values.values())[:-1])  # one missing
+
+
+def test_a_bound_resource_has_its_specs_type_server_name_and_options_at_hand() -> None:
+    (r,) = spec(WEB).resources
+    made = BoundResource(spec=r, address=r.address, urn="u", template={}, dependencies=())
+    assert (made.type, made.server, made.name, made.options) == (
+        r.type,
+        r.server,
+        r.name,
+        r.options,
+    )
+    assert repr(made).endswith(", ref_dependencies=frozenset())")  # shown with the spec
+    bound = bind(spec(WEB), environ={})
+    for address, res in bound.resources.items():
+        assert (res.type, res.server, res.name, res.options) == (
+            res.spec.type,
+            res.spec.server,
+            res.spec.name,
+            res.spec.options,
+        ), address
 
 
 def test_the_binder_keeps_the_target_and_path_of_each_string_that_is_one_resource_reference() -> (

@@ -73,7 +73,7 @@ def _types_by_server(
     wanted: dict[str, set[str]] = {}
     if bound is not None:
         for r in bound.resources.values():
-            wanted.setdefault(r.spec.server, set()).add(r.spec.type)
+            wanted.setdefault(r.server, set()).add(r.type)
     for server, type_ in extra:
         wanted.setdefault(server, set()).add(type_)
     return wanted
@@ -96,7 +96,7 @@ async def validate(
             continue
         plain = reveal(values)
         assert isinstance(plain, dict)
-        by_server.setdefault(res.spec.server, []).append((address, res.spec.type, plain))
+        by_server.setdefault(res.server, []).append((address, res.type, plain))
     problems: list[str] = []
     where = f"{loaded.spec.source}: " if loaded.spec.source else ""
 

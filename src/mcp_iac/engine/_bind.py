@@ -11,7 +11,7 @@ import difflib
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeAlias
 
@@ -25,6 +25,7 @@ from mcp_iac.core import (
     Part,
     Path,
     Ref,
+    ResourceOptions,
     ResourceSpec,
     UnresolvedReference,
     VariableSpec,
@@ -52,52 +53,85 @@ class BoundResource:
     """Addresses this resource depends on (explicit and implicit), sorted."""
     ref_dependencies: frozenset[str] = frozenset()
     """The subset of ``dependencies`` that come from references (values flow from them)."""
+    type: str = field(init=False, repr=False, compare=False)
+    """``spec.type``; this and the next three are the spec's, kept at hand for the planner (a
+    pydantic model's attributes cost more to read, and the spec lies elsewhere in memory)."""
+    server: str = field(init=False, repr=False, compare=False)
+    name: str = field(init=False, repr=False, compare=False)
+    options: ResourceOptions = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        spec = self.spec
+        object.__setattr__(self, "type", spec.type)
+        object.__setattr__(self, "server", spec.server)
+        object.__setattr__(self, "name", spec.name)
+        object.__setattr__(self, "options", spec.options)
 
 
-_BOUND_FIELDS = ("spec", "address", "urn", "template", "dependencies", "ref_dependencies")
+_BOUND_SLOTS = (
+    "spec",
+    "address",
+    "urn",
+    "template",
+    "dependencies",
+    "ref_dependencies",
+    "type",
+    "server",
+    "name",
+    "options",
+)
 
 
-def _bound_builder() -> Callable[..., BoundResource]:
-    """``BoundResource(**fields)`` with every field given by keyword, at half the cost.
+class _BoundSlots:
+    """BoundResource's slots (the same names in the same order, so the same layout), writable."""
+
+    __slots__ = BoundResource.__slots__
+
+
+def _bound_builder() -> Callable[
+    [ResourceSpec, str, str, dict[str, JSON], tuple[str, ...], frozenset[str]], BoundResource
+]:
+    """``BoundResource(spec, address, urn, template, dependencies, ref_dependencies)`` at a
+    fraction of the cost (the binder builds one per resource).
 
     As the planner's steps (engine/_plan.py, ``new_step``): a frozen dataclass's ``__init__``
-    sets each field through ``object.__setattr__``; filling the slots through their descriptors
-    makes the same object faster, and the binder builds one per resource. Used only while
-    BoundResource is exactly the slotted class of these fields with nothing run after init;
-    otherwise the constructor itself.
+    sets each field through ``object.__setattr__``; here they are plain stores into a writable
+    object of the same layout, which then becomes the BoundResource, with what ``__post_init__``
+    sets. Used only while BoundResource has exactly these slots; otherwise the constructor.
     """
-    names = tuple(f.name for f in fields(BoundResource))
-    slots = tuple(getattr(BoundResource, "__slots__", ()))
-    if not names == slots == _BOUND_FIELDS or hasattr(BoundResource, "__post_init__"):
+    if tuple(getattr(BoundResource, "__slots__", ())) != _BOUND_SLOTS:
         return BoundResource
-    new = object.__new__
-    s_spec, s_address, s_urn, s_template, s_dependencies, s_ref_dependencies = (
-        getattr(BoundResource, name).__set__ for name in _BOUND_FIELDS
-    )
 
-    def build(
-        *,
+    def build(  # noqa: PLR0917  # positional, as the constructor's order: one call per resource
         spec: ResourceSpec,
         address: str,
         urn: str,
         template: dict[str, JSON],
         dependencies: tuple[str, ...],
         ref_dependencies: frozenset[str],
+        /,
     ) -> BoundResource:
-        bound: BoundResource = new(BoundResource)
-        s_spec(bound, spec)
-        s_address(bound, address)
-        s_urn(bound, urn)
-        s_template(bound, template)
-        s_dependencies(bound, dependencies)
-        s_ref_dependencies(bound, ref_dependencies)
-        return bound
+        bound: Any = _BoundSlots()  # typed loosely: mypy does not read __slots__
+        bound.spec = spec
+        bound.address = address
+        bound.urn = urn
+        bound.template = template
+        bound.dependencies = dependencies
+        bound.ref_dependencies = ref_dependencies
+        bound.type = spec.type
+        bound.server = spec.server
+        bound.name = spec.name
+        bound.options = spec.options
+        bound.__class__ = BoundResource  # the same slots: see _BoundSlots
+        built: BoundResource = bound  # typing.cast would be a call
+        return built
 
     return build
 
 
 new_bound = _bound_builder()
-"""``BoundResource(**fields)`` with every field given by keyword (see :func:`_bound_builder`)."""
+"""``BoundResource(spec, address, urn, template, dependencies, ref_dependencies)``, positional,
+faster (see :func:`_bound_builder`)."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -485,12 +519,12 @@ class Binder:
             template = self._bind_object(r.properties, address, (None, address), ref_deps)
             deps = self._explicit_deps(r, ref_deps) if r.depends_on else ref_deps
             resources[address] = new_bound(
-                spec=r,
-                address=address,
-                urn=make_urn(deployment, address),
-                template=template,
-                dependencies=tuple(sorted(deps)),
-                ref_dependencies=frozenset(ref_deps),
+                r,
+                address,
+                make_urn(deployment, address),
+                template,
+                tuple(sorted(deps)),
+                frozenset(ref_deps),
             )
         outputs: dict[str, JSON] = {}
         everywhere: _Where = (None, None)

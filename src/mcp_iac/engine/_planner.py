@@ -235,9 +235,9 @@ class _Planner:
         return planned, shown, _unknown_texts(unknown, self._path_texts)
 
     def _unchanged(
-        self, res: BoundResource, record: ResourceRecord, facts: _TypeFacts, opts: ResourceOptions
+        self, res: BoundResource, record: ResourceRecord, facts: _TypeFacts, opts: StepOptions
     ) -> bool:
-        """True when ``res`` (of options ``opts``) is certainly a no-op: what the full
+        """True when ``res`` (of step options ``opts``) is certainly a no-op: what the full
         comparison in plan_resource finds, decided without building the planned values (nobody
         reads those of a no-op: references to it use its record). False: plan it in full."""
         if (
@@ -259,7 +259,7 @@ class _Planner:
             raise self._located(res, exc) from None
 
     def _ignored(self, res: BoundResource) -> list[Path]:
-        texts = res.spec.options.ignore_changes
+        texts = res.options.ignore_changes
         if not texts:
             return []
         try:
@@ -293,7 +293,7 @@ class _Planner:
         self,
         res: BoundResource,
         facts: _TypeFacts,
-        opts: ResourceOptions,
+        opts: StepOptions,
         action: Action,
         reason: str,
         *,
@@ -303,13 +303,12 @@ class _Planner:
         after: JSON = None,
         unknown_paths: tuple[str, ...] = (),
     ) -> PlanStep:
-        spec = res.spec
         return new_step(
             res.address,
             res.urn,
-            spec.type,
-            spec.server,
-            spec.name,
+            res.type,
+            res.server,
+            res.name,
             action,
             reason,
             changed_paths,
@@ -322,16 +321,17 @@ class _Planner:
             before,
             after,
             unknown_paths,
-            self._step_options(opts, facts),
+            opts,
             False,  # deposed
             facts.secret_paths,
         )
 
     def plan_resource(self, res: BoundResource) -> PlanStep:
-        spec = res.spec
-        opts = spec.options
         record = self.recorded.get(res.address)
-        facts = self._facts.get(spec.type) or self.facts(spec.type)
+        facts = self._facts.get(res.type) or self.facts(res.type)
+        # protect and ignore_changes as the resource's options have them (read here, not
+        # through the pydantic model)
+        opts = self._step_options(res.options, facts)
         if record is None:
             return self._plan_create(res, facts, opts)
         if self._unchanged(res, record, facts, opts):
@@ -356,7 +356,7 @@ class _Planner:
             and _same_deps(record, res)
         ):
             return self._step(res, facts, opts, "no-op", "no changes")
-        schema = self.schemas.get(spec.type)
+        schema = self.schemas.get(res.type)
         action, reason, replace_paths = _decide(record, res, schema, effective, changed)
         after, unknown = _display(effective, self._path_texts)
         if action == "replace" and (opts.protect or record.protect):
@@ -376,9 +376,7 @@ class _Planner:
             unknown_paths=unknown,
         )
 
-    def _plan_create(
-        self, res: BoundResource, facts: _TypeFacts, opts: ResourceOptions
-    ) -> PlanStep:
+    def _plan_create(self, res: BoundResource, facts: _TypeFacts, opts: StepOptions) -> PlanStep:
         if facts.secret_paths:
             planned = self._planned_values(res, facts)
             after, unknown = _display(planned, self._path_texts)
@@ -426,7 +424,7 @@ def _decide(
         # only bookkeeping changes: record it (no provider call). Otherwise protect could
         # never be turned off, and deletes would be ordered by dependencies that are gone.
         notes = []
-        protect = res.spec.options.protect
+        protect = res.options.protect
         if record.protect != protect:
             notes.append(f"protect: {str(record.protect).lower()} -> {str(protect).lower()}")
         if not _same_deps(record, res):
