@@ -139,6 +139,21 @@ def test_a_view_of_a_plan_is_the_view_of_its_resources() -> None:
     )
 
 
+def test_a_view_asked_again_selects_what_a_new_view_selects() -> None:
+    plan = plan_of(*MIXED)
+    asked = PlanView.from_plan(plan)  # the kinds of its resources found once, then kept
+    questions = [
+        (patterns, actions)
+        for patterns in [("*",), ("aws:*",), ("local:data", "docker:*"), ("nothing",)]
+        for actions in [("create",), ("delete",), ("no-op",), ("create", "update")]
+    ]
+    for _ in range(2):
+        for patterns, actions in questions:
+            fresh = PlanView.from_plan(plan).selects(patterns, actions)
+            assert asked.selects(patterns, actions) == fresh, (patterns, actions)
+        assert len(asked.resources) == len(MIXED)  # every view built: the answers stay
+
+
 def test_a_view_is_read_only() -> None:
     view = PlanView.from_plan(plan_of(*MIXED))
     with pytest.raises(AttributeError, match="read-only"):

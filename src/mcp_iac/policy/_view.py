@@ -133,7 +133,16 @@ class PlanView:
     none of them.
     """
 
-    __slots__ = ("_built", "_positions", "_resources", "_steps", "deployment", "mode", "source")
+    __slots__ = (
+        "_built",
+        "_kinds",
+        "_positions",
+        "_resources",
+        "_steps",
+        "deployment",
+        "mode",
+        "source",
+    )
 
     deployment: str
     mode: str
@@ -145,6 +154,8 @@ class PlanView:
     """Position by address (of the last step with it), filled when first needed."""
     _resources: tuple[PlannedResource, ...] | None
     """All the views, once asked for (given: a view made from resources)."""
+    _kinds: frozenset[tuple[str, str]] | None
+    """The (type, action) pairs of the resources, once asked for (see :meth:`selects`)."""
 
     def __init__(
         self,
@@ -161,6 +172,7 @@ class PlanView:
         _set(self, "_built", [])
         _set(self, "_positions", {})
         _set(self, "_resources", tuple(resources))
+        _set(self, "_kinds", None)
 
     @classmethod
     def from_plan(cls, plan: Plan) -> PlanView:
@@ -220,10 +232,13 @@ class PlanView:
     def selects(self, types: tuple[str, ...], actions: tuple[str, ...]) -> bool:
         """True when a resource has one of ``actions`` and a type matching one of ``types``
         (what a :class:`ResourcePolicy` is asked about), without building any view."""
-        items: Sequence[PlanStep | PlannedResource] = (
-            self._steps if self._resources is None else self._resources
-        )
-        kinds = {(item.type, item.action) for item in items}
+        kinds = self._kinds
+        if kinds is None:  # once per view, not per policy: its resources do not change
+            items: Sequence[PlanStep | PlannedResource] = (
+                self._steps if self._resources is None else self._resources
+            )
+            kinds = frozenset({(item.type, item.action) for item in items})
+            _set(self, "_kinds", kinds)
         return any(action in actions and type_matches(type_, types) for type_, action in kinds)
 
     def document(self) -> dict[str, Any]:
