@@ -3,6 +3,8 @@ results the same as when every policy looks at every resource."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -230,3 +232,55 @@ def test_a_failing_selection_is_reported_as_the_policy_failing() -> None:
         PolicySet.build(packs={}, extra=[broken]).evaluate(
             plan_of({"type": "local:data", "name": "d", "properties": {}})
         )
+
+
+def selective_oracle(p: Policy) -> bool:
+    """Whether a policy is asked only about the resources its meta selects, as PolicySet
+    decided it before policies said so themselves."""
+    from mcp_iac.policy import DeclarativePolicy
+
+    if isinstance(p, DeclarativePolicy):
+        return type(p).evaluate is DeclarativePolicy.evaluate and p.spec.scope != "plan"
+    return isinstance(p, ResourcePolicy) and type(p).evaluate is ResourcePolicy.evaluate
+
+
+def test_each_policy_says_whether_it_is_asked_only_about_the_resources_it_selects(
+    tmp_path: Path,
+) -> None:
+    class WholePlan(Policy):
+        meta = PolicyMeta(id="whole", title="whole")
+
+        def evaluate(self, plan: PlanView) -> Iterator[Finding]:
+            yield from ()
+
+    class OwnLoop(ResourcePolicy):
+        meta = PolicyMeta(id="own", title="own")
+
+        def evaluate(self, plan: PlanView) -> Iterator[Finding]:
+            yield from ()
+
+        def check(self, resource: PlannedResource, plan: PlanView) -> None:
+            return None
+
+    policies = [*all_packs(tmp_path).policies, WholePlan(), OwnLoop()]
+    kinds = [p._selective() for p in policies]
+    assert kinds == [selective_oracle(p) for p in policies]
+    assert True in kinds
+    assert False in kinds
+
+
+def test_checking_a_plan_with_the_default_packs_imports_no_jmespath() -> None:
+    script = (
+        "import sys\n"
+        "from mcp_iac.core import load_document\n"
+        "from mcp_iac.engine import bind, make_plan\n"
+        "from mcp_iac.policy import PolicySet, load_policy_paths\n"
+        "doc = {'apiVersion': 'iac.mcp/v1', 'kind': 'Deployment', 'metadata': {'name': 't'},\n"
+        "       'spec': {'resources': [{'type': 'local:data', 'name': 'd', 'properties': {}}]}}\n"
+        "plan = make_plan(bind(load_document(doc)), {}, deployment='t')\n"
+        "report = PolicySet.build(extra=load_policy_paths([])).evaluate(plan)\n"
+        "assert report.policies and not report.results\n"
+        "for name in ('jmespath', 'mcp_iac.policy._jmes', 'mcp_iac.policy._declarative'):\n"
+        "    assert name not in sys.modules, name + ' was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)

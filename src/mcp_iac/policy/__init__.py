@@ -21,7 +21,7 @@ from mcp_iac.core import lazy_exports
 if TYPE_CHECKING:
     from ._config import PolicyConfig
     from ._declarative import DeclarativePolicy, PolicySpec, parse_policy
-    from ._jmes import Expression, port_covers
+    from ._jmes import Expression
     from ._load import load_policy_file, load_policy_paths, read_documents
     from ._model import (
         DEFAULT_ACTIONS,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     )
     from ._packs import DEFAULT_PACKS, PACKS, Pack
     from ._policy import Policy, ResourcePolicy, policy
+    from ._ports import port_covers
     from ._sarif import to_sarif
     from ._set import Override, PolicySet
     from ._testing import PolicyTestResult, plan_from_deployment, run_policy_test, run_policy_tests
@@ -90,7 +91,7 @@ __getattr__, __dir__ = lazy_exports(
         "parse_policy": "_declarative",
         "plan_from_deployment": "_testing",
         "policy": "_policy",
-        "port_covers": "_jmes",
+        "port_covers": "_ports",
         "read_documents": "_load",
         "run_policy_test": "_testing",
         "run_policy_tests": "_testing",

@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mcp_iac.core import UNKNOWN, ConfigError, Location
 
-from ._jmes import Expression
 from ._model import DEFAULT_ACTIONS, Enforcement, Finding, PolicyMeta, Severity
 from ._policy import Policy, fill
 from ._view import PlannedResource, PlanView, all_of, any_of, negate
+
+if TYPE_CHECKING:
+    from ._jmes import Expression
 
 API_VERSION = "iac.mcp/v1"
 
@@ -81,6 +83,8 @@ class FieldError(ValueError):
 
 
 def _compile(field: str, texts: tuple[str, ...]) -> list[Expression]:
+    from ._jmes import Expression  # noqa: PLC0415  # jmespath: only when a policy is compiled
+
     compiled = []
     for i, text in enumerate(texts):
         try:
@@ -135,6 +139,9 @@ class DeclarativePolicy(Policy):
                 text = item if isinstance(item, str) else json.dumps(item, default=str)
                 message = fill(self.meta.message, resource).replace("{item}", text)
                 yield Finding(address, message, undetermined=verdict is UNKNOWN)
+
+    def _selective(self) -> bool:
+        return type(self).evaluate is DeclarativePolicy.evaluate and self.spec.scope != "plan"
 
     def evaluate(self, plan: PlanView) -> Iterator[Finding]:
         if self.spec.scope == "plan":

@@ -10,7 +10,6 @@ from typing import Any
 
 from mcp_iac.core import ConfigError, Location
 
-from ._declarative import is_policy_document, parse_policy
 from ._policy import Policy
 
 POLICY_SUFFIXES = (".yaml", ".yml", ".json", ".py")
@@ -49,6 +48,9 @@ def load_policy_file(path: str | Path) -> list[Policy]:
     p = Path(path)
     if p.suffix == ".py":
         return _python(p)
+    # only when a policy file is read (plans usually read none)
+    from ._declarative import is_policy_document, parse_policy  # noqa: PLC0415
+
     found: list[Policy] = []
     for index, doc in enumerate(read_documents(p)):
         if isinstance(doc, dict) and doc.get("kind") in SKIPPED_KINDS:

@@ -40,6 +40,12 @@ class Policy(ABC):
     def evaluate(self, plan: PlanView) -> Iterable[Finding]:
         """Everything this policy finds in ``plan``."""
 
+    def _selective(self) -> bool:
+        """True when :meth:`evaluate` asks only about resources whose type matches
+        ``meta.types`` and whose action is one of ``meta.actions``: a plan with none needs
+        not run it (see ``PolicySet.evaluate``). A policy over the whole plan: False."""
+        return False
+
     def __repr__(self) -> str:
         return f"<policy {self.meta.id}>"
 
@@ -52,6 +58,9 @@ class ResourcePolicy(Policy):
         for resource in plan.resources:
             if resource.action in self.meta.actions and resource.matches(self.meta.types):
                 yield from findings(self.check(resource, plan), resource.address)
+
+    def _selective(self) -> bool:
+        return type(self).evaluate is ResourcePolicy.evaluate  # unless evaluate is its own
 
     @abstractmethod
     def check(self, resource: PlannedResource, plan: PlanView) -> CheckResult:

@@ -12,10 +12,9 @@ from pydantic import ValidationError
 from mcp_iac.core import ConfigError, Location
 from mcp_iac.engine import Plan
 
-from ._declarative import DeclarativePolicy
 from ._model import Enforcement, PolicyMeta, PolicyReport, PolicyResult, Severity
 from ._packs import DEFAULT_PACKS, PACKS
-from ._policy import Policy, ResourcePolicy, fill
+from ._policy import Policy, fill
 from ._view import PlanView
 
 
@@ -158,15 +157,7 @@ def _may_find(policy: Policy, view: PlanView) -> bool:
     """False when ``policy`` certainly finds nothing: it is asked only about resources of its
     types and actions (``meta.types``, ``meta.actions``), and the plan has none. Then it need
     not run, nor any resource's view be built for it."""
-    if isinstance(policy, DeclarativePolicy):
-        selective = (
-            type(policy).evaluate is DeclarativePolicy.evaluate and policy.spec.scope != "plan"
-        )
-    else:
-        selective = (
-            isinstance(policy, ResourcePolicy) and type(policy).evaluate is ResourcePolicy.evaluate
-        )
-    return not selective or view.selects(policy.meta.types, policy.meta.actions)
+    return not policy._selective() or view.selects(policy.meta.types, policy.meta.actions)
 
 
 def _origin(meta: PolicyMeta) -> str:

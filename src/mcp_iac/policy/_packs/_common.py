@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mcp_iac.core import UNKNOWN
-from mcp_iac.policy._jmes import port_covers
+from mcp_iac.policy._ports import port_covers
 from mcp_iac.policy._view import Maybe, PlannedResource, all_of, any_of, eq, known, negate, test
 
 INTERNET_V4 = "0.0.0.0/0"
