@@ -39,3 +39,10 @@ def test_addresses_parse_back_into_server_type_path_and_name() -> None:
 def test_names_are_letters_digits_dashes_and_underscores() -> None:
     assert valid_name("app-1_x")
     assert not any(valid_name(n) for n in ("", "a.b", "a:b", "a b", "a/b"))
+
+
+@pytest.mark.parametrize("name", ["web\n", "web\n\n", "\nweb"])
+def test_a_name_or_type_with_a_line_break_is_refused(name: str) -> None:
+    assert not valid_name(name)
+    with pytest.raises(ValueError, match="is not a resource type"):
+        split_type(f"aws:{name}")

@@ -318,13 +318,15 @@ def test_the_same_name_on_another_type_or_server_is_not_a_duplicate() -> None:
     assert len(spec.resources) == 3
 
 
-@pytest.mark.parametrize("name", ["a.b", "a:b", "", "sp ace", 7])
+@pytest.mark.parametrize("name", ["a.b", "a:b", "", "sp ace", 7, "web\n"])
 def test_invalid_resource_names_are_refused(name: object) -> None:
     err = load_error(canonical({"type": "local:file", "name": name}))
     assert err.location.property == "spec.resources[0].name"
 
 
-@pytest.mark.parametrize("rtype", ["local", "local:", ":file", "local:fi.le", "1local:file"])
+@pytest.mark.parametrize(
+    "rtype", ["local", "local:", ":file", "local:fi.le", "1local:file", "local:file\n"]
+)
 def test_invalid_types_are_refused_with_the_expected_shape(rtype: str) -> None:
     err = load_error(canonical({"type": rtype, "name": "x"}))
     assert err.location.property == "spec.resources[0] (x).type"

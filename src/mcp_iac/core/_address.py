@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
-SEGMENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+NAME_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
+SEGMENT_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
 def valid_name(name: str) -> bool:

@@ -24,11 +24,11 @@ PathPart = str | int
 Path = tuple[PathPart, ...]
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_-]*"
-_PATH_RE = re.compile(rf"^{_IDENT}(?:\.{_IDENT}|\[\d+\])*$")
+_PATH_RE = re.compile(rf"^{_IDENT}(?:\.{_IDENT}|\[\d+\])*\Z")
 _PATH_TOKEN_RE = re.compile(rf"({_IDENT})|\[(\d+)\]")
-_VAR_RE = re.compile(rf"^{_IDENT}$")
-_SECRET_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-_TARGET_SEG_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+_VAR_RE = re.compile(rf"^{_IDENT}\Z")
+_SECRET_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*\Z")
+_TARGET_SEG_RE = re.compile(r"^[A-Za-z0-9_-]+\Z")
 # A whole string that is one resource reference, spelled as the binder writes it: no spaces,
 # list indexes in ASCII digits without leading zeros (see canonical_ref)
 _SEG = r"[A-Za-z0-9_-]+"
