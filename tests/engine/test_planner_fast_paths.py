@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 import pytest
@@ -362,10 +362,33 @@ def test_resolve_gives_what_the_plain_recursion_gives(template: object) -> None:
 def test_resolves_to_is_same_tree_of_the_resolved_template(template: object) -> None:
     resolved = resolve(template, fake_lookup, fake_secret)
     for targets in target_choices(template):
+        values: dict[str, object] = {}  # kept across the calls: looked up by the first ones
         for value in VALUES:
-            assert resolves_to(template, value, targets, fake_lookup, fake_secret) == same_tree(
-                value, resolved
-            ), (template, value, targets)
+            outcome = resolves_to(template, value, targets, values, fake_lookup, fake_secret)
+            assert outcome == same_tree(value, resolved), (template, value, targets)
+        assert set(values) <= set(targets)
+        for text, kept in values.items():
+            assert whole(kept) == whole(resolve(text, fake_lookup, fake_secret))
+
+
+def test_resolves_to_and_the_new_values_look_each_reference_up_once() -> None:
+    template = {"k": "${a.s}", "j": ["${a.s}", "${a.n}", {"i": "${a.s}"}], "x": "${a.s}-y"}
+    targets = targets_of(template)
+    asked: list[tuple[str, Path]] = []
+
+    def counting(address: str, path: Path) -> object:
+        asked.append((address, path))
+        return fake_lookup(address, path)
+
+    values: dict[str, object] = {}
+    recorded = resolve(template, fake_lookup, fake_secret)
+    assert resolves_to(template, recorded, targets, values, counting, fake_secret)
+    # once each through targets, and the interpolated one through resolve
+    assert asked == [("a", ("s",)), ("a", ("n",)), ("a", ("s",))]
+    asked.clear()
+    planned, _ = _resolved_shown(template, targets, values, counting, fake_secret, (), True, [])
+    assert whole(planned) == whole(recorded)
+    assert asked == [("a", ("s",))]  # the interpolated one only
 
 
 @pytest.mark.parametrize(
@@ -387,7 +410,7 @@ def test_resolves_to_raises_what_resolve_raises_when_it_reaches_the_reference(
     value = matching_prefix if isinstance(template, dict | list) else None
     for targets in target_choices(template):
         with pytest.raises(error) as again:
-            resolves_to(template, value, targets, fake_lookup, fake_secret)
+            resolves_to(template, value, targets, {}, fake_lookup, fake_secret)
         assert str(again.value) == str(raised.value)
 
 
@@ -415,7 +438,7 @@ def test_resolves_to_is_false_or_raises_the_error_resolve_raises(template: objec
         ]:
             outcome: object
             try:
-                outcome = resolves_to(template, value, targets, fake_lookup, fake_secret)
+                outcome = resolves_to(template, value, targets, {}, fake_lookup, fake_secret)
             except ConfigError as exc:
                 outcome = (type(exc), str(exc))
             assert outcome in (False, (type(raised.value), str(raised.value))), value
@@ -425,7 +448,7 @@ def test_resolves_to_stops_at_the_first_difference_before_a_bad_reference() -> N
     template = {"k": "x", "j": "${missing.x}"}
     for targets in target_choices(template):
         for value in ({"k": "other", "j": None}, {"k": "x"}):
-            assert resolves_to(template, value, targets, fake_lookup, fake_secret) is False
+            assert resolves_to(template, value, targets, {}, fake_lookup, fake_secret) is False
 
 
 # -- steps filled through their slots --------------------------------------------------------
@@ -629,15 +652,18 @@ def test_new_values_and_their_display_are_what_resolve_then_display_give(
     expected = resolve(template, fake_lookup, fake_secret)
     expected_shown, expected_paths = _display(expected, {})
     for targets in target_choices(template):
-        unknown: list[tuple[Path, bool]] = []
-        texts: dict[Path, str] = {}
-        planned, shown = _resolved_shown(
-            template, targets, fake_lookup, fake_secret, (), True, unknown
-        )
-        assert whole(planned) == whole(expected)
-        assert whole(shown) == whole(expected_shown)
-        assert _unknown_texts(unknown, texts) == expected_paths
-        assert _unknown_texts(unknown, texts) == expected_paths  # the texts remembered
+        values: dict[str, object] = {}
+        for _ in range(2):  # the second time, every reference in targets is in values
+            unknown: list[tuple[Path, bool]] = []
+            texts: dict[Path, str] = {}
+            planned, shown = _resolved_shown(
+                template, targets, values, fake_lookup, fake_secret, (), True, unknown
+            )
+            assert whole(planned) == whole(expected)
+            assert whole(shown) == whole(expected_shown)
+            assert _unknown_texts(unknown, texts) == expected_paths
+            assert _unknown_texts(unknown, texts) == expected_paths  # the texts remembered
+        assert set(values) <= set(targets)
 
 
 @pytest.mark.parametrize("template", BAD_TEMPLATES, ids=repr)
@@ -646,7 +672,7 @@ def test_new_values_raise_what_resolve_raises(template: object) -> None:
         resolve(template, fake_lookup, fake_secret)
     for targets in target_choices(template):
         with pytest.raises(type(raised.value)) as again:
-            _resolved_shown(template, targets, fake_lookup, fake_secret, (), True, [])
+            _resolved_shown(template, targets, {}, fake_lookup, fake_secret, (), True, [])
         assert str(again.value) == str(raised.value)
 
 
@@ -675,3 +701,65 @@ def test_a_new_resource_of_a_type_with_secret_paths_shows_them_sensitive() -> No
     assert a.unknown_paths == ()
     assert b.after == {"input": {"password": "(sensitive)", "from": UNKNOWN_TEXT}}
     assert b.unknown_paths == ("input.from",)
+
+
+# -- the binder's parse of references, and each looked up once: plans as without them ---------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_plan_is_the_same_when_the_planner_parses_and_looks_up_every_reference_itself(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    resources: list[dict[str, Any]] = []
+    for i in range(40):
+        parents = rng.sample(range(i), min(i, rng.randint(0, 3)))
+        refs = [
+            rng.choice([f"${{local:data:r{p}.output.v}}", f"${{r{p}.output}}", f"${{r{p}.id}}"])
+            for p in parents
+        ]
+        properties: dict[str, Any] = {"input": {"v": f"v{i}", "deps": refs}}
+        if parents and rng.random() < 0.3:  # interpolated: resolved, not looked up
+            properties["text"] = f"<${{r{parents[0]}.output.v}}>"
+        resources.append({"type": "local:data", "name": f"r{i}", "properties": properties})
+    bound = bind(_doc(*resources), None)
+    # recorded as applied (references resolved from the records made before), then some
+    # changed, tainted or never created
+    records: dict[str, ResourceRecord] = {}
+
+    def recorded_value(address: str, path: Path) -> object:
+        found = lookup(records[address].outputs, path) if address in records else MISSING
+        return "gone" if found is MISSING else found
+
+    for address, res in bound.resources.items():
+        fate = rng.choice(["same", "same", "same", "changed", "tainted", "new"])
+        if fate == "new":
+            continue
+        applied = resolve(res.template, recorded_value, fake_secret)
+        assert isinstance(applied, dict)
+        if fate == "changed":
+            applied = {**applied, "input": {**applied["input"], "v": "other"}}
+        records[address] = _record(
+            res.name,
+            applied,
+            dependencies=res.dependencies,
+            status="tainted" if fate == "tainted" else "ready",
+        )
+    without = replace(bound, ref_targets={})
+    schemas = {
+        "local:data": ResourceTypeSchema(
+            type="local:data",
+            properties={"type": "object", "properties": {"input": {}, "text": {}}},
+            outputs={"type": "object", "properties": {"output": {}, "id": {}}},
+        )
+    }
+    for schema_set in ({}, schemas):
+        for chosen in [(), tuple(rng.sample(sorted(bound.resources), 3))]:
+            made = [
+                make_plan(b, records, deployment="t", schemas=schema_set, targets=chosen, now="x")
+                for b in (bound, without)
+            ]
+            assert made[0] == made[1]
+    actions = {s.action for s in make_plan(bound, records, deployment="t").steps}
+    assert "no-op" in actions
+    assert actions & {"create", "update", "replace"}

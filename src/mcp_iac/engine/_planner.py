@@ -125,6 +125,11 @@ class _Planner:
         self.schemas = schemas
         self.environ = environ
         self.ref_targets = bound.ref_targets if bound is not None else {}
+        self.ref_values: dict[str, object] = {}
+        """What :meth:`_lookup` gave for each string of ``ref_targets`` looked up so far. One
+        value each while the plan is made: a resource is planned before those that reference
+        it (its step and planned values, read by _lookup, are set by then and never change),
+        or not at all (then _lookup reads its record)."""
         self.steps: dict[str, PlanStep] = {}
         self.planned: dict[str, object] = {}
         self.protected: list[str] = []
@@ -225,7 +230,14 @@ class _Planner:
         unknown: list[tuple[Path, bool]] = []
         try:
             planned, shown = _resolved_shown(
-                res.template, self.ref_targets, self._lookup, self._secret, (), True, unknown
+                res.template,
+                self.ref_targets,
+                self.ref_values,
+                self._lookup,
+                self._secret,
+                (),
+                True,
+                unknown,
             )
         except _NoOutput as missing:
             raise self._no_output(res, missing) from None
@@ -251,7 +263,12 @@ class _Planner:
             return False
         try:
             return resolves_to(
-                res.template, record.properties, self.ref_targets, self._lookup, self._secret
+                res.template,
+                record.properties,
+                self.ref_targets,
+                self.ref_values,
+                self._lookup,
+                self._secret,
             )
         except _NoOutput as missing:
             raise self._no_output(res, missing) from None
@@ -495,6 +512,7 @@ def _unknown_texts(unknown: list[tuple[Path, bool]], texts: dict[Path, str]) -> 
 def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs every call
     template: object,
     targets: Mapping[str, tuple[str, Path]],
+    values: dict[str, object],
     lookup: Lookup,
     secret: SecretLookup,
     path: Path,
@@ -504,7 +522,8 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
     """``resolve(template, lookup, secret)`` and ``_shown`` of it, in one walk of the template:
     a new resource's planned values and their display. ``targets`` has the parse of strings that
     are one resource reference (:attr:`BoundDeployment.ref_targets`): those are looked up in
-    the loops, without resolve; other strings are resolved, then shown."""
+    the loops, without resolve, once each (``values``: see ``resolves_to``); other strings are
+    resolved, then shown."""
     if type(template) is dict:
         planned: dict[str, object] = {}
         shown: dict[str, JSON] = {}
@@ -513,9 +532,11 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
                 if "${" not in item:  # its own value, shown as it is
                     planned[key] = shown[key] = item
                     continue
-                target = targets.get(item)
-                if target is not None:  # shown as _shown shows an item
-                    value = planned[key] = lookup(target[0], target[1])
+                value = values.get(item, MISSING)
+                if value is MISSING and (target := targets.get(item)) is not None:
+                    value = values[item] = lookup(target[0], target[1])
+                if value is not MISSING:  # shown as _shown shows an item
+                    planned[key] = value
                     if type(value) in _SCALARS:
                         shown[key] = value  # type: ignore[assignment]  # a JSON scalar
                     elif value is UNKNOWN:
@@ -527,7 +548,14 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
                         )
                     continue
             planned[key], shown[key] = _resolved_shown(
-                item, targets, lookup, secret, (*path, key), plain and type(key) is str, unknown
+                item,
+                targets,
+                values,
+                lookup,
+                secret,
+                (*path, key),
+                plain and type(key) is str,
+                unknown,
             )
         return planned, shown
     if type(template) is list:
@@ -539,9 +567,10 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
                     planned_items.append(item)
                     shown_items.append(item)
                     continue
-                target = targets.get(item)
-                if target is not None:
-                    value = lookup(target[0], target[1])
+                value = values.get(item, MISSING)
+                if value is MISSING and (target := targets.get(item)) is not None:
+                    value = values[item] = lookup(target[0], target[1])
+                if value is not MISSING:
                     planned_items.append(value)
                     if type(value) in _SCALARS:
                         shown_items.append(value)  # type: ignore[arg-type]  # a JSON scalar
@@ -552,7 +581,7 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
                         shown_items.append(_shown(value, (*path, index), plain, unknown))
                     continue
             value, display = _resolved_shown(
-                item, targets, lookup, secret, (*path, index), plain, unknown
+                item, targets, values, lookup, secret, (*path, index), plain, unknown
             )
             planned_items.append(value)
             shown_items.append(display)

@@ -95,10 +95,11 @@ def resolve(template: object, lookup: Lookup, secret: SecretLookup) -> object:
     return template
 
 
-def resolves_to(
+def resolves_to(  # noqa: PLR0917  # recursive, positional: a keyword costs every call
     template: object,
     value: object,
     targets: Mapping[str, tuple[str, Path]],
+    values: dict[str, object],
     lookup: Lookup,
     secret: SecretLookup,
 ) -> bool:
@@ -106,6 +107,8 @@ def resolves_to(
     tree: the check that a recorded resource is unchanged. ``targets`` has the parse of strings
     that are one resource reference (the address and path each names), as the binder keeps it
     (:attr:`BoundDeployment.ref_targets`); other strings are parsed as ``resolve`` parses them.
+    ``values`` keeps what ``lookup`` gave for such strings: for a caller whose lookups give one
+    value per reference (the planner's, while it makes a plan), each is looked up once.
 
     It stops at the first difference, so it may not look up every reference: when it returns
     False, ``resolve`` still raises whatever a reference in the rest of the template raises.
@@ -123,44 +126,51 @@ def resolves_to(
             found = value.get(key, MISSING)
             if found is MISSING:
                 return False
-            if type(item) is str:
-                if "${" not in item:
-                    if type(found) is not str or found != item:
-                        return False
-                elif (target := targets.get(item)) is not None:
-                    # one reference to a resource: looked up and compared as _text_resolves_to
-                    # does
-                    resolved = lookup(target[0], target[1])
-                    if type(resolved) is str:
-                        if type(found) is not str or found != resolved:
-                            return False
-                    elif not same_tree(found, resolved):
-                        return False
-                elif not _text_resolves_to(item, found, lookup, secret):
+            if type(item) is not str:
+                if not resolves_to(item, found, targets, values, lookup, secret):
                     return False
-            elif not resolves_to(item, found, targets, lookup, secret):
-                return False
+            elif "${" not in item:
+                if type(found) is not str or found != item:
+                    return False
+            else:  # a string with references: usually one to a resource, looked up once
+                resolved = values.get(item, MISSING)
+                if resolved is MISSING:
+                    target = targets.get(item)
+                    if target is None:
+                        if not _text_resolves_to(item, found, lookup, secret):
+                            return False
+                        continue
+                    resolved = values[item] = lookup(target[0], target[1])
+                if type(resolved) is str:
+                    if type(found) is not str or found != resolved:
+                        return False
+                elif not same_tree(found, resolved):
+                    return False
         return True
     if isinstance(template, list):
         if type(value) is not list or len(value) != len(template):
             return False
-        for index, item in enumerate(template):
-            found = value[index]
-            if type(item) is str:
-                if "${" not in item:
-                    if type(found) is not str or found != item:
-                        return False
-                elif (target := targets.get(item)) is not None:
-                    resolved = lookup(target[0], target[1])
-                    if type(resolved) is str:
-                        if type(found) is not str or found != resolved:
-                            return False
-                    elif not same_tree(found, resolved):
-                        return False
-                elif not _text_resolves_to(item, found, lookup, secret):
+        for item, found in zip(template, value, strict=True):
+            if type(item) is not str:
+                if not resolves_to(item, found, targets, values, lookup, secret):
                     return False
-            elif not resolves_to(item, found, targets, lookup, secret):
-                return False
+            elif "${" not in item:
+                if type(found) is not str or found != item:
+                    return False
+            else:  # a string with references: usually one to a resource, looked up once
+                resolved = values.get(item, MISSING)
+                if resolved is MISSING:
+                    target = targets.get(item)
+                    if target is None:
+                        if not _text_resolves_to(item, found, lookup, secret):
+                            return False
+                        continue
+                    resolved = values[item] = lookup(target[0], target[1])
+                if type(resolved) is str:
+                    if type(found) is not str or found != resolved:
+                        return False
+                elif not same_tree(found, resolved):
+                    return False
         return True
     if isinstance(template, str):
         if "${" not in template:
