@@ -410,10 +410,10 @@ class Binder:
 
     def _whole_resource_ref(self, value: str, ref: Ref, where: _Where) -> tuple[str, str]:
         """Bind ``value``, the resource reference ``ref`` alone: the address it names and its
-        canonical text, remembered (in ``whole_refs``, and its parse for the planner)."""
+        canonical text, remembered (in ``whole_refs``, and its target and path for the planner
+        in ``ref_targets``; whoever resolves the text otherwise parses it when first needed)."""
         address = self._target_at(ref.segments, ref.text, where)
         text = "${" + address + "." + self._path_text(ref.path) + "}"
-        remember_parts(text, (_canonical_ref(ref, text),))
         self.ref_targets[text] = (address, ref.path)
         known = self.whole_refs[value] = (address, text)
         return known
