@@ -19,7 +19,7 @@ from mcp_iac.core import (
     parse_ref,
     parse_template,
 )
-from mcp_iac.core._refs import _parse_parts, canonical_ref, new_ref
+from mcp_iac.core._refs import _parse_parts, canonical_ref, canonical_target, new_ref
 
 
 def ref(text: str) -> Ref:
@@ -192,11 +192,13 @@ def test_a_canonically_spelled_reference_is_recognised_and_parses_as_the_general
     assert fast is not None
     assert _parse_parts(text) == [fast] == parse_template(text)
     assert "${" + fast.target + "." + format_path(fast.path) + "}" == text
+    assert canonical_target(text) == (fast.target, fast.path)
 
 
 @pytest.mark.parametrize("text", NOT_CANONICAL)
 def test_other_strings_are_left_to_the_general_parser(text: str) -> None:
     assert canonical_ref(text) is None
+    assert canonical_target(text) is None
     try:
         general = _parse_parts(text)
     except GrammarError as exc:
@@ -228,6 +230,7 @@ def test_random_strings_get_the_same_parse_from_the_fast_path_and_the_general_pa
     for _ in range(20_000):
         text = _random_reference(rng)
         fast = canonical_ref(text)
+        assert canonical_target(text) == (None if fast is None else (fast.target, fast.path))
         try:
             general: list[Part] | None = _parse_parts(text)
         except GrammarError:

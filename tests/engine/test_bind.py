@@ -675,3 +675,44 @@ def test_the_binder_keeps_the_target_and_path_of_each_string_that_is_one_resourc
         [ref] = parse_template(canonical)
         assert isinstance(ref, Ref)
         assert (ref.kind, ref.target, ref.path) == ("resource", address, path)
+
+
+# -- a reference written canonically to a full address: bound without its Ref --------------
+
+
+FULL_ADDRESS_CASES = [
+    "${aws:ec2:instance:web-1.privateIp}",  # the fast path
+    "${aws:ec2:instance:web-1.a.b[0][12].c}",
+    "${aws:ec2:eip:web-1.id}",
+    "${aws:ec2:instance:web-2.ip}",  # no such resource: the general path's error
+    "${aws:ec2:web-1.ip}",  # shorter forms: the general path
+    "${aws:web-1.ip}",
+    "${web-1.ip}",  # ambiguous
+    "${ aws:ec2:instance:web-1.ip }",  # not canonical
+    "${aws:ec2:instance:web-1.x[01]}",
+    "${opnsense:firewall:rule:allow.id}",  # itself: a cycle
+]
+
+
+def bound_or_error(text: str, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> object:
+    from mcp_iac.engine._bind import Binder
+
+    with monkeypatch.context() as patched:
+        if not fast:
+            patched.setattr(Binder, "_canonical_full_ref", lambda self, value: None)
+        try:
+            bound = bind(spec(WEB, EIP, rule(a=text, b=[text, {"c": text}])), environ={})
+        except ConfigError as exc:
+            return (type(exc), str(exc), exc.location, exc.hint)
+        except CycleError as exc:
+            return (type(exc), str(exc))
+    res = bound.resources["opnsense:firewall:rule:allow"]
+    return (res.template, res.dependencies, res.ref_dependencies, dict(bound.ref_targets))
+
+
+@pytest.mark.parametrize("text", FULL_ADDRESS_CASES)
+def test_a_reference_binds_alike_with_and_without_the_full_address_fast_path(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = bound_or_error(text, fast=True, monkeypatch=monkeypatch)
+    assert fast == bound_or_error(text, fast=False, monkeypatch=monkeypatch)

@@ -148,15 +148,10 @@ def parse_ref(inner: str) -> Ref:
     return Ref("resource", segments, parse_path(path_text), text)
 
 
-def canonical_ref(value: str) -> Ref | None:
-    """The resource reference ``value`` is, when it is exactly one in canonical spelling.
-
-    Canonical: ``${<target>.<path>}`` with no spaces and the path as :func:`format_path` writes
-    it, so the text is rebuilt from the parse unchanged (what the binder writes, and what
-    deployments nearly always hold). One regular expression: whenever it gives a Ref,
-    :func:`parse_template` gives ``[that Ref]`` (the tests hold it to that); ``None`` for
-    anything else (variables, secrets, interpolation, other spellings).
-    """
+def canonical_target(value: str) -> tuple[str, Path] | None:
+    """The target (as written: ``<server>:<type>:<name>``, or a shorter form) and the output
+    path of ``value`` when it is exactly one resource reference in canonical spelling (see
+    :func:`canonical_ref`, which gives the same as a Ref); ``None`` for anything else."""
     match = _CANONICAL_REF_RE.fullmatch(value)
     if match is None:
         return None
@@ -168,6 +163,22 @@ def canonical_ref(value: str) -> Ref | None:
             ident if ident else int(index) for ident, index in _PATH_TOKEN_RE.findall(path_text)
         )
     )
+    return target, path
+
+
+def canonical_ref(value: str) -> Ref | None:
+    """The resource reference ``value`` is, when it is exactly one in canonical spelling.
+
+    Canonical: ``${<target>.<path>}`` with no spaces and the path as :func:`format_path` writes
+    it, so the text is rebuilt from the parse unchanged (what the binder writes, and what
+    deployments nearly always hold). One regular expression: whenever it gives a Ref,
+    :func:`parse_template` gives ``[that Ref]`` (the tests hold it to that); ``None`` for
+    anything else (variables, secrets, interpolation, other spellings).
+    """
+    found = canonical_target(value)
+    if found is None:
+        return None
+    target, path = found
     return new_ref("resource", tuple(target.split(":")), path, value)
 
 

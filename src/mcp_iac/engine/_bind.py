@@ -29,6 +29,7 @@ from mcp_iac.core import (
     ResourceSpec,
     UnresolvedReference,
     VariableSpec,
+    canonical_target,
     escape_literal,
     format_path,
     make_urn,
@@ -393,6 +394,8 @@ class Binder:
         once per deployment (``whole_refs``); each occurrence adds its edge."""
         known = self.whole_refs.get(value)
         if known is None:
+            known = self._canonical_full_ref(value)
+        if known is None:
             where = (parent, key)
             try:
                 parts = parse_template(value)
@@ -407,6 +410,20 @@ class Binder:
             raise CycleError([address, address])
         deps.add(address)
         return text
+
+    def _canonical_full_ref(self, value: str) -> tuple[str, str] | None:
+        """:meth:`_whole_resource_ref` of ``value`` when it is a reference written canonically
+        to a resource by its full address (most are), without parsing it into a Ref: its target
+        is the address, and the canonical text ``value`` itself. None for any other string."""
+        found = canonical_target(value)
+        if found is None:
+            return None
+        target, path = found
+        if target.count(":") < 2 or target not in self.by_address:
+            return None  # a shorter form, or no such resource: see _target_at
+        self.ref_targets[value] = (target, path)
+        known = self.whole_refs[value] = (target, value)
+        return known
 
     def _whole_resource_ref(self, value: str, ref: Ref, where: _Where) -> tuple[str, str]:
         """Bind ``value``, the resource reference ``ref`` alone: the address it names and its
