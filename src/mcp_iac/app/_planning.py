@@ -152,7 +152,6 @@ async def plan(
             )
         recorded = back.records
     bound = loaded.bound if loaded is not None else None
-    extra = [(r.server, r.type) for r in recorded.values()]
 
     def make(schemas: Mapping[str, ResourceTypeSchema | None]) -> Plan:
         with gc_paused():
@@ -169,6 +168,7 @@ async def plan(
             )
 
     async def described() -> dict[str, ResourceTypeSchema | None]:
+        extra = [(r.server, r.type) for r in recorded.values()]
         return await schemas_for(
             project, _types_by_server(bound, extra), source=loaded.spec.source if loaded else None
         )
@@ -176,7 +176,7 @@ async def plan(
     # Provider schemas decide only how changes are made (replace paths, outputs of creates).
     # When every desired resource is recorded, plan first without them: a plan with no changes
     # then needs no provider at all (no connection, no MCP SDK to load); otherwise plan again.
-    settled = bound is not None and mode == "apply" and set(bound.resources) == set(recorded)
+    settled = bound is not None and mode == "apply" and bound.resources.keys() == recorded.keys()
     result = make({}) if settled else make(await described())
     if settled and result.has_changes:
         result = make(await described())
