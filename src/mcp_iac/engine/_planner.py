@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -524,75 +524,47 @@ def _resolved_shown(  # noqa: PLR0917  # recursive, positional: a keyword costs 
     are one resource reference (:attr:`BoundDeployment.ref_targets`): those are looked up in
     the loops, without resolve, once each (``values``: see ``resolves_to``); other strings are
     resolved, then shown."""
+    planned: Any
+    shown: Any
+    items: Iterable[tuple[Any, object]]
     if type(template) is dict:
-        planned: dict[str, object] = {}
-        shown: dict[str, JSON] = {}
-        for key, item in template.items():
-            if type(item) is str:
-                if "${" not in item:  # its own value, shown as it is
-                    planned[key] = shown[key] = item
-                    continue
-                value = values.get(item, MISSING)
-                if value is MISSING and (target := targets.get(item)) is not None:
-                    value = values[item] = lookup(target[0], target[1])
-                if value is not MISSING:  # shown as _shown shows an item
-                    planned[key] = value
-                    if type(value) in _SCALARS:
-                        shown[key] = value  # type: ignore[assignment]  # a JSON scalar
-                    elif value is UNKNOWN:
-                        unknown.append(((*path, key), plain and type(key) is str))
-                        shown[key] = UNKNOWN_TEXT
-                    else:
-                        shown[key] = _shown(
-                            value, (*path, key), plain and type(key) is str, unknown
-                        )
-                    continue
-            planned[key], shown[key] = _resolved_shown(
-                item,
-                targets,
-                values,
-                lookup,
-                secret,
-                (*path, key),
-                plain and type(key) is str,
-                unknown,
-            )
-        return planned, shown
-    if type(template) is list:
-        planned_items: list[object] = []
-        shown_items: list[JSON] = []
-        for index, item in enumerate(template):
-            if type(item) is str:
-                if "${" not in item:
-                    planned_items.append(item)
-                    shown_items.append(item)
-                    continue
-                value = values.get(item, MISSING)
-                if value is MISSING and (target := targets.get(item)) is not None:
-                    value = values[item] = lookup(target[0], target[1])
-                if value is not MISSING:
-                    planned_items.append(value)
-                    if type(value) in _SCALARS:
-                        shown_items.append(value)  # type: ignore[arg-type]  # a JSON scalar
-                    elif value is UNKNOWN:
-                        unknown.append(((*path, index), plain))
-                        shown_items.append(UNKNOWN_TEXT)
-                    else:
-                        shown_items.append(_shown(value, (*path, index), plain, unknown))
-                    continue
-            value, display = _resolved_shown(
-                item, targets, values, lookup, secret, (*path, index), plain, unknown
-            )
-            planned_items.append(value)
-            shown_items.append(display)
-        return planned_items, shown_items
-    value = resolve(template, lookup, secret)
-    if type(value) in _SCALARS:
-        return value, value  # type: ignore[return-value]  # a JSON scalar
-    if value is UNKNOWN:
-        unknown.append((path, plain))
-        return value, UNKNOWN_TEXT
-    return value, _shown(value, path, plain, unknown)
+        planned, shown, items, keyed = {}, {}, template.items(), True
+    elif type(template) is list:
+        n = len(template)
+        planned, shown, items, keyed = [None] * n, [None] * n, enumerate(template), False
+    else:
+        value = resolve(template, lookup, secret)
+        if type(value) in _SCALARS:
+            return value, value  # type: ignore[return-value]  # a JSON scalar
+        if value is UNKNOWN:
+            unknown.append((path, plain))
+            return value, UNKNOWN_TEXT
+        return value, _shown(value, path, plain, unknown)
+    for key, item in items:
+        child = (*path, key)
+        # as _shown: a list index keeps a path plain, an object's non-string key does not
+        child_plain = plain and (not keyed or type(key) is str)
+        if type(item) is str:
+            if "${" not in item:  # its own value, shown as it is
+                planned[key] = shown[key] = item
+                continue
+            value = values.get(item, MISSING)
+            if value is MISSING and (target := targets.get(item)) is not None:
+                value = values[item] = lookup(target[0], target[1])
+            if value is not MISSING:  # shown as _shown shows an item
+                planned[key] = value
+                if type(value) in _SCALARS:
+                    shown[key] = value
+                elif value is UNKNOWN:
+                    unknown.append((child, child_plain))
+                    shown[key] = UNKNOWN_TEXT
+                else:
+                    shown[key] = _shown(value, child, child_plain, unknown)
+                continue
+        planned[key], shown[key] = _resolved_shown(
+            item, targets, values, lookup, secret, child, child_plain, unknown
+        )
+    return planned, shown
 
 
 def _shown(v: object, path: Path, plain: bool, unknown: list[tuple[Path, bool]]) -> JSON:

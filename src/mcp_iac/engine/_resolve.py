@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 
 from mcp_iac.core import (
     JSON,
@@ -116,62 +117,50 @@ def resolves_to(  # noqa: PLR0917  # recursive, positional: a keyword costs ever
     Raises:
         ConfigError: as ``resolve``, for a reference it looks up.
     """
-    # strings, the common leaves, are compared in the loops without the call this would be
+    # strings, the common leaves, are compared in the loop without the call this would be
+    pairs: Iterable[tuple[object, object]]
     if isinstance(template, dict):
         # the same keys: as many, and each of the template's found (checked as the walk goes,
         # in the template's order, as resolve would look its references up)
         if type(value) is not dict or len(value) != len(template):
             return False
-        for key, item in template.items():
-            found = value.get(key, MISSING)
-            if found is MISSING:
-                return False
-            if type(item) is not str:
-                if not resolves_to(item, found, targets, values, lookup, secret):
-                    return False
-            elif "${" not in item:
-                if type(found) is not str or found != item:
-                    return False
-            else:  # a string with references: usually one to a resource, looked up once
-                resolved = values.get(item, MISSING)
-                if resolved is MISSING:
-                    target = targets.get(item)
-                    if target is None:
-                        if not _text_resolves_to(item, found, lookup, secret):
-                            return False
-                        continue
-                    resolved = values[item] = lookup(target[0], target[1])
-                if type(resolved) is str:
-                    if type(found) is not str or found != resolved:
-                        return False
-                elif not same_tree(found, resolved):
-                    return False
-        return True
-    if isinstance(template, list):
+        pairs = zip(template.values(), map(value.get, template, repeat(MISSING)), strict=True)
+    elif isinstance(template, list):
         if type(value) is not list or len(value) != len(template):
             return False
-        for item, found in zip(template, value, strict=True):
-            if type(item) is not str:
-                if not resolves_to(item, found, targets, values, lookup, secret):
-                    return False
-            elif "${" not in item:
-                if type(found) is not str or found != item:
-                    return False
-            else:  # a string with references: usually one to a resource, looked up once
-                resolved = values.get(item, MISSING)
-                if resolved is MISSING:
-                    target = targets.get(item)
-                    if target is None:
-                        if not _text_resolves_to(item, found, lookup, secret):
-                            return False
-                        continue
-                    resolved = values[item] = lookup(target[0], target[1])
-                if type(resolved) is str:
-                    if type(found) is not str or found != resolved:
+        pairs = zip(template, value, strict=True)
+    else:
+        return _leaf_resolves_to(template, value, lookup, secret)
+    for item, found in pairs:
+        if found is MISSING:  # a key of the template that the value lacks
+            return False
+        if type(item) is not str:
+            if not resolves_to(item, found, targets, values, lookup, secret):
+                return False
+        elif "${" not in item:
+            if type(found) is not str or found != item:
+                return False
+        else:  # a string with references: usually one to a resource, looked up once
+            resolved = values.get(item, MISSING)
+            if resolved is MISSING:
+                target = targets.get(item)
+                if target is None:
+                    if not _text_resolves_to(item, found, lookup, secret):
                         return False
-                elif not same_tree(found, resolved):
+                    continue
+                resolved = values[item] = lookup(target[0], target[1])
+            if type(resolved) is str:
+                if type(found) is not str or found != resolved:
                     return False
-        return True
+            elif not same_tree(found, resolved):
+                return False
+    return True
+
+
+def _leaf_resolves_to(
+    template: object, value: object, lookup: Lookup, secret: SecretLookup
+) -> bool:
+    """:func:`resolves_to` of a template that is neither an object nor a list."""
     if isinstance(template, str):
         if "${" not in template:
             return type(value) is type(template) and value == template
