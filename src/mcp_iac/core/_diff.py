@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Final
 
 from ._refs import GrammarError, Path, format_path, parse_path
@@ -63,33 +64,29 @@ def same_tree(old: object, new: object) -> bool:
     of nothing changed (False may still mean no difference, e.g. ``1`` against ``1.0``)."""
     if type(old) is not type(new) or old is UNKNOWN:
         return False
+    if isinstance(old, Secret):
+        assert isinstance(new, Secret)
+        return same_tree(old.value, new.value)
+    pairs: Iterable[tuple[object, object]]
     if isinstance(old, dict):
         assert isinstance(new, dict)
         if old.keys() != new.keys():
             return False
-        for k, v in old.items():
-            w = new[k]
-            if type(v) is str:  # the common leaf: compared here as the call would compare it
-                if type(w) is not str or v != w:
-                    return False
-            elif not same_tree(v, w):
-                return False
-        return True
-    if isinstance(old, list):
+        pairs = zip(old.values(), map(new.__getitem__, old), strict=True)
+    elif isinstance(old, list):
         assert isinstance(new, list)
         if len(old) != len(new):
             return False
-        for v, w in zip(old, new, strict=True):
-            if type(v) is str:
-                if type(w) is not str or v != w:
-                    return False
-            elif not same_tree(v, w):
+        pairs = zip(old, new, strict=True)
+    else:
+        return old == new
+    for v, w in pairs:
+        if type(v) is str:  # the common leaf: compared here as the call would compare it
+            if type(w) is not str or v != w:
                 return False
-        return True
-    if isinstance(old, Secret):
-        assert isinstance(new, Secret)
-        return same_tree(old.value, new.value)
-    return old == new
+        elif not same_tree(v, w):
+            return False
+    return True
 
 
 def diff_paths(old: object, new: object, prefix: Path = ()) -> list[Path]:
